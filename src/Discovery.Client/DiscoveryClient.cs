@@ -1,0 +1,99 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace Discovery.Client;
+
+/// <summary>
+/// A connection to a Discovery.Orleans cluster. Create one with <see cref="ConnectAsync"/>, use <see cref="Grains"/>,
+/// and dispose it to disconnect.
+/// </summary>
+public sealed class DiscoveryClient : IAsyncDisposable
+{
+    private const string PostgresInvariant = "Npgsql";
+    private readonly IHost _host;
+
+    private DiscoveryClient(IHost host)
+    {
+        _host = host;
+        Grains = host.Services.GetRequiredService<IClusterClient>();
+    }
+
+    /// <summary>The Orleans client, for calls the facade does not cover.</summary>
+    public IClusterClient Grains { get; }
+
+    /// <summary>
+    /// Connects to the cluster described by <paramref name="options"/>, retrying until
+    /// <see cref="DiscoveryClientOptions.ConnectTimeout"/>. Throws <see cref="DiscoveryConnectionException"/> when no
+    /// gateway answers in time.
+    /// </summary>
+    public static async Task<DiscoveryClient> ConnectAsync(DiscoveryClientOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var gateways = options.Connection is null ? ParseGateways(options.Gateways) : [];
+        var where = options.Connection is null
+            ? $"gateway(s) {string.Join(", ", options.Gateways)}"
+            : $"the gateways listed in PostgreSQL {Describe(options.Connection)}";
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+            if (options.Connection is { } connection)
+                client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connection));
+            else
+                client.UseStaticClustering(gateways);
+            client.UseConnectionRetryFilter(new RetryUntil(DateTimeOffset.UtcNow + options.ConnectTimeout, options.RetryDelay).ShouldRetry);
+        });
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+            return new DiscoveryClient(host);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new DiscoveryConnectionException(
+                $"could not connect to cluster '{options.ClusterId}' through {where} within {options.ConnectTimeout.TotalSeconds:0.#} s: " +
+                $"{e.GetBaseException().Message}. Is a silo running, and are the cluster id and gateways right?", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(TimeSpan.FromSeconds(5));
+        _host.Dispose();
+    }
+
+    private static IPEndPoint[] ParseGateways(IEnumerable<string> gateways)
+    {
+        var endpoints = gateways.Select(g => IPEndPoint.TryParse(g, out var ep) && ep.Port > 0
+                ? ep
+                : throw new ArgumentException($"gateway '{g}' is not host:port with an IP address, e.g. 127.0.0.1:30000", nameof(gateways)))
+            .ToArray();
+        return endpoints.Length > 0 ? endpoints : throw new ArgumentException("no gateway given", nameof(gateways));
+    }
+
+    private static string Describe(string connection)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connection);
+        return $"Host={b.Host};Port={b.Port};Database={b.Database}";
+    }
+
+    private sealed class RetryUntil(DateTimeOffset deadline, TimeSpan delay)
+    {
+        public async Task<bool> ShouldRetry(Exception _, CancellationToken cancellationToken)
+        {
+            if (DateTimeOffset.UtcNow + delay >= deadline)
+                return false;
+            await Task.Delay(delay, cancellationToken);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Discovery.Client;
+
+/// <summary>Where the cluster is and how patiently to connect to it.</summary>
+public sealed class DiscoveryClientOptions
+{
+    /// <summary>
+    /// Gateways to connect to, as <c>host:port</c> (the silos' gateway ports). Used when <see cref="Connection"/> is not
+    /// set. Defaults to the embedded demo's first gateway.
+    /// </summary>
+    public IList<string> Gateways { get; set; } = ["127.0.0.1:30000"];
+
+    /// <summary>
+    /// A PostgreSQL connection string: when set, the client finds the gateways in the cluster's membership table
+    /// instead of <see cref="Gateways"/>.
+    /// </summary>
+    public string? Connection { get; set; }
+
+    /// <summary>The cluster id the silos were started with.</summary>
+    public string ClusterId { get; set; } = "discovery";
+
+    /// <summary>The service id the silos were started with.</summary>
+    public string ServiceId { get; set; } = "discovery";
+
+    /// <summary>How long to keep trying to reach a gateway before giving up.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The pause between two connection attempts.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,55 @@
+namespace Discovery.Grains.Sites;
+
+/// <summary>
+/// What this silo knows of the sites' geography (from the infrastructure file). It is used only to choose the
+/// nearest site when a grain that merely prefers its site cannot run there.
+/// </summary>
+public sealed class SiteCatalog
+{
+    private readonly Dictionary<string, SiteLocation> _sites;
+
+    /// <summary>Creates a catalog from known site locations.</summary>
+    public SiteCatalog(IEnumerable<SiteLocation> sites) => _sites = sites.ToDictionary(s => s.Name);
+
+    /// <summary>A catalog that knows no site.</summary>
+    public static SiteCatalog Empty { get; } = new([]);
+
+    /// <summary>Every known site.</summary>
+    public IReadOnlyCollection<SiteLocation> Sites => _sites.Values;
+
+    /// <summary>The location of <paramref name="site"/>, if known.</summary>
+    public SiteLocation? Find(string site) => _sites.GetValueOrDefault(site);
+
+    /// <summary>
+    /// Orders <paramref name="candidates"/> by great-circle distance from <paramref name="site"/>. Sites of unknown
+    /// location come last, in their given order.
+    /// </summary>
+    public IReadOnlyList<string> ByDistanceFrom(string site, IEnumerable<string> candidates)
+    {
+        var origin = Find(site);
+        return candidates
+            .Select((name, index) => (name, index, distance: origin is null || Find(name) is not { } other
+                ? double.PositiveInfinity
+                : origin.DistanceKmTo(other)))
+            .OrderBy(c => c.distance).ThenBy(c => c.index)
+            .Select(c => c.name)
+            .ToList();
+    }
+}
+
+/// <summary>A site and where it is on Earth.</summary>
+public sealed record SiteLocation(string Name, double Latitude, double Longitude, string? Region = null)
+{
+    private const double EarthRadiusKm = 6371.0;
+
+    /// <summary>Great-circle (haversine) distance in kilometres.</summary>
+    public double DistanceKmTo(SiteLocation other)
+    {
+        static double Rad(double degrees) => degrees * Math.PI / 180.0;
+        var dLat = Rad(other.Latitude - Latitude);
+        var dLon = Rad(other.Longitude - Longitude);
+        var a = Math.Pow(Math.Sin(dLat / 2), 2) +
+                Math.Cos(Rad(Latitude)) * Math.Cos(Rad(other.Latitude)) * Math.Pow(Math.Sin(dLon / 2), 2);
+        return 2 * EarthRadiusKm * Math.Asin(Math.Min(1.0, Math.Sqrt(a)));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Discovery.Grains;
+using Discovery.Grains.Sites;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Xunit;
+
+namespace Discovery.Testing.Cluster;
+
+/// <summary>
+/// An in-process cluster with one silo per site (<see cref="Sites"/>), shared by a test collection. Each test uses its
+/// own keys, so tests don't see each other's grains. Silos started later get the sites in turn again.
+/// </summary>
+public class SiteClusterFixture : IAsyncLifetime
+{
+    /// <summary>The sites of the initial silos, in silo order.</summary>
+    public static readonly IReadOnlyList<string> Sites = ["paris", "lyon", "rennes"];
+
+    private readonly ConcurrentDictionary<string, string> _siteOfSilo = new();
+
+    /// <summary>The running cluster.</summary>
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>A client connected to the cluster.</summary>
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>The site each silo (by name) serves.</summary>
+    public IReadOnlyDictionary<string, string> SiteOfSilo => _siteOfSilo;
+
+    /// <summary>Lets a derived fixture add services or providers to every silo.</summary>
+    protected virtual void ConfigureSilo(string site, ISiloBuilder silo)
+    {
+    }
+
+    /// <inheritdoc />
+    public virtual async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder((short)Sites.Count);
+        builder.ConfigureSilo((options, silo) =>
+        {
+            var site = _siteOfSilo.GetOrAdd(options.SiloName, _ => Sites[_siteOfSilo.Count % Sites.Count]);
+            silo.AddDiscoveryCore(site);
+            silo.AddMemoryGrainStorage(StorageNames.State);
+            silo.AddMemoryGrainStorage(StorageNames.PubSub);
+            ConfigureSilo(site, silo);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        await WaitForSiteMetadataAsync();
+    }
+
+    /// <summary>Waits until every silo knows the site of every active silo, so placement decisions are final.</summary>
+    public Task WaitForSiteMetadataAsync() => Eventually.HoldsAsync(() =>
+        Cluster.Silos.Where(s => s.IsActive).All(silo =>
+            silo.ServiceProvider.GetRequiredService<SiteTopology>().ActiveSilos().All(s => s.Site is not null)),
+        "every silo to learn every other silo's site");
+
+    /// <summary>The site of the silo at <paramref name="address"/>.</summary>
+    public string SiteOf(SiloAddress address) =>
+        _siteOfSilo[Cluster.Silos.Single(s => s.SiloAddress.Equals(address)).Name];
+
+    /// <inheritdoc />
+    public virtual async Task DisposeAsync()
+    {
+        if (Cluster is not null)
+            await Cluster.DisposeAsync();
+    }
+}
