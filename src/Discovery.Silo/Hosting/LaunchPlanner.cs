@@ -1,0 +1,122 @@
+using Discovery.Abstractions.Sites;
+using Discovery.Silo.Infrastructure;
+using Discovery.Silo.Options;
+using Microsoft.Extensions.Configuration;
+
+namespace Discovery.Silo.Hosting;
+
+/// <summary>
+/// Turns configuration into a <see cref="LaunchPlan"/>, or a <see cref="ConfigurationProblem"/> that says in one line
+/// what is wrong and which switch fixes it. Nothing is started here.
+/// </summary>
+public static class LaunchPlanner
+{
+    /// <summary>Reads, validates and plans; throws <see cref="ConfigurationProblem"/>.</summary>
+    public static LaunchPlan Plan(IConfiguration configuration)
+    {
+        var options = Bind(configuration);
+        Validate(options, options.FailureDetection);
+
+        var infrastructurePath = ResolveFile(options.Infrastructure);
+        var infrastructure = LoadInfrastructure(infrastructurePath);
+        var silos = options.Site is null
+            ? PlanEmbeddedDemo(options, infrastructure)
+            : [new SiloPlan(options.Site, options.SiloPort, options.GatewayPort, options.PrimarySiloPort ?? options.SiloPort)];
+        CheckPorts(silos);
+        return new LaunchPlan(options, silos, infrastructurePath);
+    }
+
+    private static DiscoveryOptions Bind(IConfiguration configuration)
+    {
+        var clustering = configuration[$"{DiscoveryOptions.Section}:{nameof(DiscoveryOptions.Clustering)}"];
+        if (clustering is not null && !Enum.TryParse<ClusteringKind>(clustering, ignoreCase: true, out _))
+            throw new ConfigurationProblem($"unknown clustering '{clustering}': use --clustering localhost (embedded, in memory) or --clustering postgres");
+        try
+        {
+            return configuration.GetSection(DiscoveryOptions.Section).Get<DiscoveryOptions>(o => o.ErrorOnUnknownConfiguration = true)
+                   ?? new DiscoveryOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's own message names the key and the value ("Failed to convert configuration value 'x' at 'Discovery:SiloPort' …").
+            throw new ConfigurationProblem($"invalid configuration: {e.Message}");
+        }
+    }
+
+    private static void Validate(DiscoveryOptions o, FailureDetectionOptions fd)
+    {
+        if (o.Site is not null && SiteName.Validate(o.Site) is { } badSite)
+            throw new ConfigurationProblem($"--site: {badSite}");
+        if (o.Clustering == ClusteringKind.Postgres && string.IsNullOrWhiteSpace(o.Connection))
+            throw new ConfigurationProblem("--clustering postgres needs --connection \"Host=…;Database=…;Username=…\" (or Discovery__Connection in the environment)");
+        if (o.Clustering == ClusteringKind.Postgres && o.Site is null)
+            throw new ConfigurationProblem("--clustering postgres runs one silo per site: say which with --site NAME");
+        if (o.Clustering == ClusteringKind.Localhost && !string.IsNullOrWhiteSpace(o.Connection))
+            throw new ConfigurationProblem("--connection is only used with --clustering postgres; add --clustering postgres or drop --connection");
+        foreach (var (name, port) in new[] { ("--silo-port", o.SiloPort), ("--gateway-port", o.GatewayPort), ("--primary-port", o.PrimarySiloPort ?? 1) })
+        {
+            if (port is < 1 or > 65535)
+                throw new ConfigurationProblem($"{name} {port} is not a TCP port: use 1–65535");
+        }
+        if (o.SiloPort == o.GatewayPort)
+            throw new ConfigurationProblem($"--silo-port and --gateway-port are both {o.SiloPort}: give them different ports");
+        if (!System.Net.IPAddress.TryParse(o.Address, out _))
+            throw new ConfigurationProblem($"--address '{o.Address}' is not an IP address: give the address other silos reach this one at, e.g. 10.0.0.5");
+        if (string.IsNullOrWhiteSpace(o.ClusterId) || string.IsNullOrWhiteSpace(o.ServiceId))
+            throw new ConfigurationProblem("--cluster-id and --service-id must not be empty");
+        if (fd.ProbeTimeout is { } probe && probe <= TimeSpan.Zero)
+            throw new ConfigurationProblem($"Discovery:FailureDetection:ProbeTimeout must be positive (got {probe})");
+        if (fd.TableRefreshTimeout is { } refresh && refresh <= TimeSpan.Zero)
+            throw new ConfigurationProblem($"Discovery:FailureDetection:TableRefreshTimeout must be positive (got {refresh})");
+        if (fd.NumMissedProbesLimit is < 1 || fd.NumVotesForDeathDeclaration is < 1)
+            throw new ConfigurationProblem("Discovery:FailureDetection:NumMissedProbesLimit and NumVotesForDeathDeclaration must be at least 1");
+    }
+
+    private static List<SiloPlan> PlanEmbeddedDemo(DiscoveryOptions o, InfrastructureFile infrastructure)
+    {
+        // One silo per site, on consecutive ports: the primary is the first site's silo.
+        var silos = infrastructure.Sites
+            .Select((site, i) => new SiloPlan(site.Name, o.SiloPort + i, o.GatewayPort + i, o.SiloPort))
+            .ToList();
+        var last = silos[^1];
+        if (last.SiloPort > 65535 || last.GatewayPort > 65535)
+            throw new ConfigurationProblem($"the demo needs {silos.Count} consecutive silo and gateway ports: lower --silo-port or --gateway-port");
+        var (firstSilo, lastSilo) = (o.SiloPort, last.SiloPort);
+        var (firstGateway, lastGateway) = (o.GatewayPort, last.GatewayPort);
+        if (firstSilo <= lastGateway && firstGateway <= lastSilo)
+            throw new ConfigurationProblem($"the demo's silo ports {firstSilo}–{lastSilo} overlap its gateway ports {firstGateway}–{lastGateway}: move --gateway-port");
+        return silos;
+    }
+
+    private static void CheckPorts(IEnumerable<SiloPlan> silos)
+    {
+        foreach (var silo in silos)
+        {
+            if (!PortProbe.IsFree(silo.SiloPort))
+                throw new ConfigurationProblem($"silo port {silo.SiloPort} (site {silo.Site}) is already in use, perhaps by another silo: choose a free one with --silo-port");
+            if (!PortProbe.IsFree(silo.GatewayPort))
+                throw new ConfigurationProblem($"gateway port {silo.GatewayPort} (site {silo.Site}) is already in use, perhaps by another silo: choose a free one with --gateway-port");
+        }
+    }
+
+    private static InfrastructureFile LoadInfrastructure(string path)
+    {
+        try
+        {
+            return InfrastructureFile.Load(path);
+        }
+        catch (InfrastructureFileException e)
+        {
+            throw new ConfigurationProblem($"{e.Message} (--infrastructure)");
+        }
+    }
+
+    // A relative path is looked up in the working directory first, then next to the program (where the demo file is).
+    private static string ResolveFile(string path)
+    {
+        if (Path.IsPathRooted(path) || File.Exists(path))
+            return Path.GetFullPath(path);
+        var besideProgram = Path.Combine(AppContext.BaseDirectory, path);
+        return File.Exists(besideProgram) ? besideProgram : Path.GetFullPath(path);
+    }
+}

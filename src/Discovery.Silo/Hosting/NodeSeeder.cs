@@ -1,0 +1,30 @@
+using Discovery.Abstractions.Nodes;
+using Discovery.Grains.Sites;
+using Discovery.Silo.Infrastructure;
+using Microsoft.Extensions.Logging;
+
+namespace Discovery.Silo.Hosting;
+
+/// <summary>
+/// Registers the nodes of this silo's site from the infrastructure file once the silo is up. Registration is
+/// idempotent, so every silo of a site may do it and restarts change nothing.
+/// </summary>
+internal sealed class NodeSeeder(
+    InfrastructureFile infrastructure,
+    LocalSite site,
+    IGrainFactory grains,
+    ILogger<NodeSeeder> logger) : IStartupTask
+{
+    public async Task Execute(CancellationToken cancellationToken)
+    {
+        var entry = infrastructure.FindSite(site.Name);
+        if (entry is null)
+        {
+            logger.LogWarning("Site {Site} is not in the infrastructure file: no node registered at start", site.Name);
+            return;
+        }
+        await Task.WhenAll(entry.Nodes.Select(n =>
+            grains.GetGrain<INodeGrain>(new NodeId(site.Name, n.Name).ToString()).RegisterAsync(n.Spec)));
+        logger.LogInformation("Site {Site}: {Count} nodes registered", site.Name, entry.Nodes.Count);
+    }
+}

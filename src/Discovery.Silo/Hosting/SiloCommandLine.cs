@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Discovery.Silo.Hosting;
+
+/// <summary>The silo's command line: switches map onto configuration keys, so files and environment work the same way.</summary>
+public static class SiloCommandLine
+{
+    /// <summary>Each switch and the configuration key it sets.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
+    {
+        ["--site"] = "Discovery:Site",
+        ["--clustering"] = "Discovery:Clustering",
+        ["--connection"] = "Discovery:Connection",
+        ["--cluster-id"] = "Discovery:ClusterId",
+        ["--service-id"] = "Discovery:ServiceId",
+        ["--address"] = "Discovery:Address",
+        ["--silo-port"] = "Discovery:SiloPort",
+        ["--gateway-port"] = "Discovery:GatewayPort",
+        ["--primary-port"] = "Discovery:PrimarySiloPort",
+        ["--infrastructure"] = "Discovery:Infrastructure",
+        ["--probe-timeout"] = "Discovery:FailureDetection:ProbeTimeout",
+        ["--missed-probes"] = "Discovery:FailureDetection:NumMissedProbesLimit",
+        ["--table-refresh"] = "Discovery:FailureDetection:TableRefreshTimeout",
+    };
+
+    /// <summary>The usage text.</summary>
+    public const string Usage = """
+        usage: discovery-silo [options]              run a silo (no --site: the embedded demo, one silo per site)
+               discovery-silo db init --connection CS create or update the PostgreSQL schema (idempotent)
+
+        options:
+          --site NAME              the site (PoP) this silo serves, e.g. paris
+          --clustering KIND        localhost (default: in memory, nothing to install) or postgres
+          --connection CS          PostgreSQL connection string, e.g. "Host=db;Database=discovery;Username=discovery"
+          --cluster-id ID          silos and clients with the same id form one cluster (default: discovery)
+          --service-id ID          stable id that keys stored state (default: discovery)
+          --address IP             address other silos reach this one at (default: 127.0.0.1)
+          --silo-port N            silo-to-silo port (default: 11111)
+          --gateway-port N         client port (default: 30000)
+          --primary-port N         localhost clustering: the primary silo's port (default: this silo's)
+          --infrastructure FILE    sites and nodes to register (default: demo-infrastructure.yaml)
+          --probe-timeout T        failure detection: probe timeout, e.g. 00:00:01
+          --missed-probes N        failure detection: missed probes before suspicion
+          --table-refresh T        failure detection: membership table refresh period
+        Every option is also a configuration key (appsettings.json, or environment: Discovery__Site=paris).
+        """;
+
+    /// <summary>Builds the configuration from appsettings.json, the environment and <paramref name="args"/>.</summary>
+    public static IConfiguration BuildConfiguration(string[] args)
+    {
+        RejectUnknownSwitches(args);
+        return new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args, Switches.ToDictionary())
+            .Build();
+    }
+
+    private static void RejectUnknownSwitches(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i].Split('=', 2)[0];
+            if (!name.StartsWith('-'))
+                throw new ConfigurationProblem($"unexpected argument '{args[i]}': options take the form --name value (see --help)");
+            if (!Switches.ContainsKey(name))
+                throw new ConfigurationProblem($"unknown option '{name}'{Suggest(name)} (see --help)");
+            if (!args[i].Contains('='))
+            {
+                if (i + 1 >= args.Length)
+                    throw new ConfigurationProblem($"option '{name}' needs a value");
+                i++;
+            }
+        }
+    }
+
+    private static string Suggest(string name)
+    {
+        var best = Switches.Keys.MinBy(k => Distance(k, name))!;
+        return Distance(best, name) <= 3 ? $"; did you mean '{best}'?" : "";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+}

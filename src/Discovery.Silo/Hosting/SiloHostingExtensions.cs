@@ -1,0 +1,65 @@
+using System.Net;
+using Discovery.Grains;
+using Discovery.Grains.Sites;
+using Discovery.Silo.Infrastructure;
+using Discovery.Silo.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+
+namespace Discovery.Silo.Hosting;
+
+/// <summary>Composes a Discovery silo: clustering and storage, site placement, and the node agents of its site.</summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>The ADO.NET invariant name under which Orleans finds Npgsql.</summary>
+    public const string PostgresInvariant = "Npgsql";
+
+    /// <summary>Configures <paramref name="silo"/> to run <paramref name="plan"/> as part of <paramref name="launch"/>.</summary>
+    public static ISiloBuilder AddDiscoverySilo(this ISiloBuilder silo, LaunchPlan launch, SiloPlan plan, InfrastructureFile infrastructure)
+    {
+        var options = launch.Options;
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+        if (options.Clustering == ClusteringKind.Postgres)
+            silo.UsePostgres(options, plan);
+        else
+            silo.UseInMemory(options, plan);
+
+        silo.Configure<ClusterMembershipOptions>(m => ApplyFailureDetection(m, options.FailureDetection));
+        silo.AddDiscoveryCore(plan.Site, new SiteCatalog(
+            infrastructure.Sites.Select(s => new SiteLocation(s.Name, s.Latitude, s.Longitude, s.Region))));
+        silo.Services.AddSingleton(infrastructure);
+        silo.AddStartupTask<NodeSeeder>();
+        return silo;
+    }
+
+    private static void UseInMemory(this ISiloBuilder silo, DiscoveryOptions options, SiloPlan plan)
+    {
+        silo.UseLocalhostClustering(plan.SiloPort, plan.GatewayPort,
+            new IPEndPoint(IPAddress.Loopback, plan.PrimarySiloPort), options.ServiceId, options.ClusterId);
+        silo.AddMemoryGrainStorage(StorageNames.State);
+        silo.AddMemoryGrainStorage(StorageNames.PubSub);
+        silo.UseInMemoryReminderService();
+    }
+
+    private static void UsePostgres(this ISiloBuilder silo, DiscoveryOptions options, SiloPlan plan)
+    {
+        var connection = options.Connection!;
+        silo.ConfigureEndpoints(IPAddress.Parse(options.Address), plan.SiloPort, plan.GatewayPort, listenOnAnyHostAddress: true);
+        silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connection));
+        foreach (var name in new[] { StorageNames.State, StorageNames.PubSub })
+            silo.AddAdoNetGrainStorage(name, o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connection));
+        silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connection));
+    }
+
+    private static void ApplyFailureDetection(ClusterMembershipOptions membership, FailureDetectionOptions fd)
+    {
+        if (fd.ProbeTimeout is { } probe)
+            membership.ProbeTimeout = probe;
+        if (fd.NumMissedProbesLimit is { } missed)
+            membership.NumMissedProbesLimit = missed;
+        if (fd.TableRefreshTimeout is { } refresh)
+            membership.TableRefreshTimeout = refresh;
+        if (fd.NumVotesForDeathDeclaration is { } votes)
+            membership.NumVotesForDeathDeclaration = votes;
+    }
+}

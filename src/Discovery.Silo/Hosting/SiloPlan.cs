@@ -1,0 +1,23 @@
+using Discovery.Silo.Options;
+
+namespace Discovery.Silo.Hosting;
+
+/// <summary>Everything one silo of this process needs to start, decided and checked before anything starts.</summary>
+/// <param name="Site">The site the silo serves.</param>
+/// <param name="SiloPort">Silo-to-silo port.</param>
+/// <param name="GatewayPort">Client gateway port.</param>
+/// <param name="PrimarySiloPort">With localhost clustering, the primary silo's port.</param>
+public sealed record SiloPlan(string Site, int SiloPort, int GatewayPort, int PrimarySiloPort);
+
+/// <summary>The silos this process runs and the settings they share.</summary>
+/// <param name="Options">The validated options.</param>
+/// <param name="Silos">One entry per silo, the primary first.</param>
+/// <param name="InfrastructurePath">The resolved infrastructure file.</param>
+public sealed record LaunchPlan(
+    DiscoveryOptions Options,
+    IReadOnlyList<SiloPlan> Silos,
+    string InfrastructurePath)
+{
+    /// <summary>True when this process runs the whole demo cluster (one silo per site) by itself.</summary>
+    public bool IsEmbeddedDemo => Options.Clustering == ClusteringKind.Localhost && Options.Site is null;
+}

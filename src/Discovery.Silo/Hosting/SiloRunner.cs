@@ -1,0 +1,83 @@
+using Discovery.Silo.Infrastructure;
+using Discovery.Silo.Options;
+using Discovery.Storage.Postgres;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Discovery.Silo.Hosting;
+
+/// <summary>Starts the silos of a <see cref="LaunchPlan"/>, says where they listen, and stops them on Ctrl+C / SIGTERM.</summary>
+public static class SiloRunner
+{
+    /// <summary>Runs until <paramref name="stop"/> fires; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(LaunchPlan launch, CancellationToken stop)
+    {
+        if (launch.Options.Clustering == ClusteringKind.Postgres)
+            await CheckDatabaseAsync(launch.Options.Connection!, stop);
+
+        var infrastructure = InfrastructureFile.Load(launch.InfrastructurePath);
+        var hosts = new List<IHost>();
+        try
+        {
+            foreach (var silo in launch.Silos)
+            {
+                var host = BuildHost(launch, silo, infrastructure);
+                hosts.Add(host);
+                await host.StartAsync(stop);
+                Console.WriteLine($"Silo for site {silo.Site} is up: silo {launch.Options.Address}:{silo.SiloPort}, gateway {launch.Options.Address}:{silo.GatewayPort}");
+            }
+            Console.WriteLine(Banner(launch));
+            await Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+            return 0;
+        }
+        finally
+        {
+            // Stop in reverse order so the primary silo of a localhost cluster goes last.
+            hosts.Reverse();
+            foreach (var host in hosts)
+            {
+                await host.StopAsync(TimeSpan.FromSeconds(10));
+                host.Dispose();
+            }
+        }
+    }
+
+    private static IHost BuildHost(LaunchPlan launch, SiloPlan silo, InfrastructureFile infrastructure)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        // Orleans is chatty at Information; its warnings and errors still show.
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.UseOrleans(s => s.AddDiscoverySilo(launch, silo, infrastructure));
+        return builder.Build();
+    }
+
+    private static async Task CheckDatabaseAsync(string connection, CancellationToken cancellationToken)
+    {
+        var status = await PostgresSchema.CheckAsync(connection, cancellationToken);
+        if (!status.IsReady)
+            throw new ConfigurationProblem(status.Problem ?? $"database {PostgresSchema.DescribeConnection(connection)} is not ready");
+    }
+
+    private static string Banner(LaunchPlan launch)
+    {
+        var gateways = string.Join(", ", launch.Silos.Select(s => $"{launch.Options.Address}:{s.GatewayPort}"));
+        var sites = string.Join(", ", launch.Silos.Select(s => s.Site).Distinct());
+        var mode = launch.IsEmbeddedDemo
+            ? "embedded demo (localhost clustering, in-memory state)"
+            : launch.Options.Clustering == ClusteringKind.Postgres
+                ? $"PostgreSQL {PostgresSchema.DescribeConnection(launch.Options.Connection!)}"
+                : "localhost clustering, in-memory state";
+        return $"Discovery.Orleans cluster '{launch.Options.ClusterId}' is running: {mode}; sites {sites}; clients connect to gateways {gateways}. Press Ctrl+C to stop.";
+    }
+}

@@ -1,0 +1,127 @@
+using Discovery.Abstractions.Nodes;
+using Discovery.Abstractions.Sites;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Discovery.Silo.Infrastructure;
+
+/// <summary>
+/// The sites (PoPs) of an infrastructure, where they are, and their nodes, read from a YAML file such as
+/// <c>demo-infrastructure.yaml</c>. Each site's silo registers its own site's nodes from it.
+/// </summary>
+public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites)
+{
+    /// <summary>Reads and validates a file; throws <see cref="InfrastructureFileException"/> naming the file, line and field.</summary>
+    public static InfrastructureFile Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InfrastructureFileException($"cannot read infrastructure file '{path}': {e.Message}");
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses and validates YAML text; <paramref name="source"/> names it in errors.</summary>
+    public static InfrastructureFile Parse(string yaml, string source)
+    {
+        FileDto dto;
+        try
+        {
+            var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+            dto = deserializer.Deserialize<FileDto?>(yaml) ?? new FileDto();
+        }
+        catch (YamlException e)
+        {
+            var reason = e.InnerException?.Message ?? e.Message;
+            throw new InfrastructureFileException($"{source}:{e.Start.Line}:{e.Start.Column}: {reason}");
+        }
+        return new InfrastructureFile(Validate(dto, source));
+    }
+
+    /// <summary>The site called <paramref name="name"/>, if the file declares it.</summary>
+    public SiteEntry? FindSite(string name) => Sites.FirstOrDefault(s => s.Name == name);
+
+    private static List<SiteEntry> Validate(FileDto dto, string source)
+    {
+        if (dto.Sites is not { Count: > 0 })
+            throw new InfrastructureFileException($"{source}: declares no site; add a 'sites:' list");
+
+        var sites = new List<SiteEntry>();
+        foreach (var (site, index) in dto.Sites.Select((s, i) => (s, i)))
+        {
+            var where = $"{source}: sites[{index}]";
+            if (SiteName.Validate(site.Name) is { } badName)
+                throw new InfrastructureFileException($"{where}.name: {badName}");
+            where = $"{source}: site '{site.Name}'";
+            if (sites.Any(s => s.Name == site.Name))
+                throw new InfrastructureFileException($"{where} is declared twice");
+            if (site.Latitude is < -90 or > 90 || site.Longitude is < -180 or > 180)
+                throw new InfrastructureFileException($"{where}: latitude must be within ±90 and longitude within ±180 (got {site.Latitude}, {site.Longitude})");
+            sites.Add(new SiteEntry(site.Name!, site.Region, site.Latitude, site.Longitude, ExpandNodes(site, where)));
+        }
+        return sites;
+    }
+
+    private static List<NodeEntry> ExpandNodes(SiteDto site, string where)
+    {
+        var nodes = new List<NodeEntry>();
+        foreach (var (node, index) in (site.Nodes ?? []).Select((n, i) => (n, i)))
+        {
+            if (node.Count is < 1)
+                throw new InfrastructureFileException($"{where}: nodes[{index}].count must be at least 1 (got {node.Count})");
+            var names = node.Count is { } count
+                ? Enumerable.Range(1, count).Select(i => $"{node.Name}-{i}")
+                : [node.Name ?? ""];
+            foreach (var name in names)
+            {
+                if (NodeId.ValidateName(name) is { } badName)
+                    throw new InfrastructureFileException($"{where}: nodes[{index}].name: {badName}");
+                var spec = new NodeSpec(node.Cpus, node.MemoryMiB);
+                if (spec.Validate() is { } badSpec)
+                    throw new InfrastructureFileException($"{where}: node '{name}': {badSpec}");
+                if (nodes.Any(n => n.Name == name))
+                    throw new InfrastructureFileException($"{where}: node '{name}' is declared twice");
+                nodes.Add(new NodeEntry(name, spec));
+            }
+        }
+        return nodes;
+    }
+
+    // YAML shapes: mutable, nullable, and only ever seen by the parser.
+    private sealed class FileDto
+    {
+        public List<SiteDto>? Sites { get; set; }
+    }
+
+    private sealed class SiteDto
+    {
+        public string? Name { get; set; }
+        public string? Region { get; set; }
+        public double Latitude { get; set; }
+        public double Longitude { get; set; }
+        public List<NodeDto>? Nodes { get; set; }
+    }
+
+    private sealed class NodeDto
+    {
+        public string? Name { get; set; }
+        public int? Count { get; set; }
+        public int Cpus { get; set; }
+        public long MemoryMiB { get; set; }
+    }
+}
+
+/// <summary>A site of the infrastructure file.</summary>
+public sealed record SiteEntry(string Name, string? Region, double Latitude, double Longitude, IReadOnlyList<NodeEntry> Nodes);
+
+/// <summary>A node of a site in the infrastructure file.</summary>
+public sealed record NodeEntry(string Name, NodeSpec Spec);
+
+/// <summary>An infrastructure file that cannot be used; the message names the file, the place and the problem.</summary>
+public sealed class InfrastructureFileException(string message) : Exception(message);

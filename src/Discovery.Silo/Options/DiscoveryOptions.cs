@@ -1,0 +1,60 @@
+namespace Discovery.Silo.Options;
+
+/// <summary>How this process takes part in the cluster. Section <c>Discovery</c>; every key has a command-line switch.</summary>
+public sealed class DiscoveryOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Discovery";
+
+    /// <summary>
+    /// The site (PoP) this silo serves (<c>--site</c>). With localhost clustering and no site, the process runs the
+    /// embedded demo: one silo per site of the infrastructure file.
+    /// </summary>
+    public string? Site { get; set; }
+
+    /// <summary>Where membership, grain state and reminders live (<c>--clustering</c>).</summary>
+    public ClusteringKind Clustering { get; set; } = ClusteringKind.Localhost;
+
+    /// <summary>The PostgreSQL connection string for <see cref="ClusteringKind.Postgres"/> (<c>--connection</c>).</summary>
+    public string? Connection { get; set; }
+
+    /// <summary>The Orleans cluster id: silos and clients with the same id form one cluster (<c>--cluster-id</c>).</summary>
+    public string ClusterId { get; set; } = "discovery";
+
+    /// <summary>The Orleans service id: stable across deployments, it keys grain state and reminders (<c>--service-id</c>).</summary>
+    public string ServiceId { get; set; } = "discovery";
+
+    /// <summary>The address other silos and clients reach this silo at (<c>--address</c>).</summary>
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>The silo-to-silo port (<c>--silo-port</c>). The embedded demo uses this and the following ports.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The port clients connect to (<c>--gateway-port</c>). The embedded demo uses this and the following ports.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// With localhost clustering: the silo port of the cluster's primary silo (<c>--primary-port</c>). Defaults to this
+    /// silo's own port, i.e. this silo is the primary.
+    /// </summary>
+    public int? PrimarySiloPort { get; set; }
+
+    /// <summary>
+    /// The infrastructure file: sites, their location and their nodes (<c>--infrastructure</c>). A site's silo registers
+    /// that site's nodes from it at start.
+    /// </summary>
+    public string Infrastructure { get; set; } = "demo-infrastructure.yaml";
+
+    /// <summary>How fast dead silos are noticed (<c>Discovery:FailureDetection:*</c>).</summary>
+    public FailureDetectionOptions FailureDetection { get; set; } = new();
+}
+
+/// <summary>The clustering (membership + storage) providers a silo uses.</summary>
+public enum ClusteringKind
+{
+    /// <summary>Localhost clustering with in-memory state: nothing to install, nothing survives a restart.</summary>
+    Localhost,
+
+    /// <summary>PostgreSQL for membership, grain state and reminders: the way to run for real.</summary>
+    Postgres,
+}

@@ -1,0 +1,74 @@
+using Discovery.Abstractions.Nodes;
+using Discovery.Abstractions.Sites;
+using Discovery.Client;
+using Discovery.Silo.Infrastructure;
+using Discovery.Testing;
+using Discovery.Testing.Processes;
+using Xunit;
+
+namespace Discovery.Silo.Tests.Hosting;
+
+/// <summary>The README's run command, run as a real process: the embedded demo with no configuration but free ports.</summary>
+public sealed class EmbeddedSiloProgramTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task The_embedded_demo_starts_every_site_and_registers_the_demo_nodes_on_their_sites()
+    {
+        var siloPort = FreePorts.TakeRange(8);
+        var gatewayPort = FreePorts.TakeRange(8);
+        await using var silo = ChildProcess.StartDotnet(SiloProgramFile.Path,
+            "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", $"embedded-{Guid.NewGuid():N}");
+        var banner = await silo.WaitForLineAsync("is running", StartTimeout);
+        var demo = InfrastructureFile.Load(Path.Combine(Path.GetDirectoryName(SiloProgramFile.Path)!, "demo-infrastructure.yaml"));
+        Assert.Contains("embedded demo", banner);
+        Assert.Contains($"127.0.0.1:{gatewayPort}", banner);
+
+        await using var client = await DiscoveryClient.ConnectAsync(new DiscoveryClientOptions
+        {
+            Gateways = [$"127.0.0.1:{gatewayPort}"],
+            ClusterId = banner.Split('\'')[1],
+        });
+        foreach (var site in demo.Sites)
+        {
+            var registered = await client.Grains.GetGrain<ISiteGrain>(site.Name).GetNodeNamesAsync();
+            Assert.Equal(site.Nodes.Select(n => n.Name).Order(), registered.Order());
+            var info = await client.Grains.GetGrain<INodeGrain>($"{site.Name}/{site.Nodes[0].Name}").GetInfoAsync();
+            Assert.Equal(site.Name, info.HostSite);
+            Assert.Equal(site.Nodes[0].Spec, info.Spec);
+        }
+
+        silo.Terminate();
+        Assert.Equal(0, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--clustering", "zookeeper" }, "unknown clustering 'zookeeper'")]
+    [InlineData(new[] { "--clustering", "postgres", "--site", "lyon" }, "needs --connection")]
+    [InlineData(new[] { "--site", "lyon", "--silo-port", "31000", "--gateway-port", "31000" }, "give them different ports")]
+    [InlineData(new[] { "--frobnicate", "1" }, "unknown option '--frobnicate'")]
+    public async Task Bad_configuration_stops_the_program_with_one_clear_line(string[] args, string expected)
+    {
+        await using var silo = ChildProcess.StartDotnet(SiloProgramFile.Path, args);
+
+        Assert.Equal(2, await silo.WaitForExitAsync(StartTimeout));
+        var line = Assert.Single(silo.Output);
+        Assert.StartsWith("err: discovery-silo: ", line);
+        Assert.Contains(expected, line);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_stops_the_program_with_one_clear_line_and_no_password()
+    {
+        var port = FreePorts.Take();
+        await using var silo = ChildProcess.StartDotnet(SiloProgramFile.Path,
+            "--clustering", "postgres", "--site", "lyon", "--silo-port", FreePorts.Take().ToString(), "--gateway-port", FreePorts.Take().ToString(),
+            "--connection", $"Host=127.0.0.1;Port={port};Database=nothing;Username=nobody;Password=hunter2;Timeout=3");
+
+        Assert.Equal(2, await silo.WaitForExitAsync(StartTimeout));
+        var line = Assert.Single(silo.Output);
+        Assert.Contains($"Port={port}", line);
+        Assert.DoesNotContain("hunter2", line);
+    }
+}

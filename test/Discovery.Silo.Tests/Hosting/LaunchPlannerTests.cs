@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Sockets;
+using Discovery.Silo.Hosting;
+using Discovery.Silo.Options;
+using Discovery.Testing;
+using Xunit;
+
+namespace Discovery.Silo.Tests.Hosting;
+
+public sealed class LaunchPlannerTests
+{
+    private static LaunchPlan Plan(params string[] args) => LaunchPlanner.Plan(SiloCommandLine.BuildConfiguration(args));
+
+    private static string Problem(params string[] args) => Assert.Throws<ConfigurationProblem>(() => Plan(args)).Message;
+
+    private static string[] FreePortArgs()
+    {
+        var first = FreePorts.TakeRange(16);
+        return ["--silo-port", first.ToString(), "--gateway-port", (first + 8).ToString()];
+    }
+
+    [Fact]
+    public void No_configuration_plans_the_embedded_demo_with_one_silo_per_site()
+    {
+        var plan = Plan(FreePortArgs());
+
+        Assert.True(plan.IsEmbeddedDemo);
+        Assert.Equal(ClusteringKind.Localhost, plan.Options.Clustering);
+        Assert.True(plan.Silos.Count >= 3);
+        Assert.Equal(plan.Silos.Count, plan.Silos.Select(s => s.Site).Distinct().Count());
+        Assert.All(plan.Silos, s => Assert.Equal(plan.Silos[0].SiloPort, s.PrimarySiloPort));
+        Assert.Equal(plan.Silos.Count, plan.Silos.Select(s => s.SiloPort).Concat(plan.Silos.Select(s => s.GatewayPort)).Distinct().Count() / 2);
+    }
+
+    [Fact]
+    public void A_site_switch_plans_a_single_silo_of_that_site()
+    {
+        var plan = Plan([.. FreePortArgs(), "--site", "lyon"]);
+
+        var silo = Assert.Single(plan.Silos);
+        Assert.Equal("lyon", silo.Site);
+        Assert.False(plan.IsEmbeddedDemo);
+    }
+
+    [Fact]
+    public void Unknown_clustering_names_the_valid_kinds() =>
+        Assert.Equal("unknown clustering 'etcd': use --clustering localhost (embedded, in memory) or --clustering postgres",
+            Problem("--clustering", "etcd"));
+
+    [Fact]
+    public void Postgres_without_a_connection_string_says_which_switch_is_missing() =>
+        Assert.Contains("needs --connection", Problem("--clustering", "postgres", "--site", "lyon"));
+
+    [Fact]
+    public void Postgres_without_a_site_asks_for_one() =>
+        Assert.Contains("--site NAME", Problem("--clustering", "postgres", "--connection", "Host=x"));
+
+    [Fact]
+    public void A_connection_string_without_postgres_clustering_is_refused() =>
+        Assert.Contains("only used with --clustering postgres", Problem("--connection", "Host=x"));
+
+    [Fact]
+    public void A_bad_site_name_is_refused() =>
+        Assert.Contains("--site: site name 'Paris!'", Problem("--site", "Paris!"));
+
+    [Fact]
+    public void Equal_silo_and_gateway_ports_are_refused() =>
+        Assert.Contains("both 40000", Problem("--site", "lyon", "--silo-port", "40000", "--gateway-port", "40000"));
+
+    [Fact]
+    public void A_port_that_is_not_a_number_names_the_key() =>
+        Assert.Contains("Discovery:SiloPort", Problem("--silo-port", "many"));
+
+    [Fact]
+    public void A_port_in_use_is_detected_before_start()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port;
+
+        var problem = Problem("--site", "lyon", "--silo-port", port.ToString(), "--gateway-port", FreePorts.Take().ToString());
+
+        Assert.Contains($"silo port {port}", problem);
+        Assert.Contains("already in use", problem);
+    }
+
+    [Fact]
+    public void An_unknown_option_suggests_the_closest_one() =>
+        Assert.Equal("unknown option '--sit'; did you mean '--site'? (see --help)", Problem("--sit", "lyon"));
+
+    [Fact]
+    public void A_missing_infrastructure_file_is_named() =>
+        Assert.Contains("cannot read infrastructure file", Problem([.. FreePortArgs(), "--infrastructure", "/nonexistent/infra.yaml"]));
+
+    [Fact]
+    public void Failure_detection_settings_are_validated() =>
+        Assert.Contains("ProbeTimeout must be positive", Problem("--site", "lyon", "--probe-timeout", "-00:00:01"));
+}
