@@ -57,6 +57,9 @@ public static class SiloRunner
         // Orleans is chatty at Information; its warnings and errors still show.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // The watchdog measures from an uninitialised start and warns once per silo about a stall of hours that never was.
+        builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.UseOrleans(s => s.AddDiscoverySilo(launch, silo, infrastructure));
         return builder.Build();
