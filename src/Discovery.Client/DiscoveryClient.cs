@@ -1,9 +1,12 @@
 using System.Net;
+using Discovery.Abstractions.Events;
+using Discovery.Abstractions.Sites;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Streams;
 
 namespace Discovery.Client;
 
@@ -47,6 +50,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
                 client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connection));
             else
                 client.UseStaticClustering(gateways);
+            client.AddMemoryStreams(DiscoveryStreams.Provider);
             client.UseConnectionRetryFilter(new RetryUntil(DateTimeOffset.UtcNow + options.ConnectTimeout, options.RetryDelay).ShouldRetry);
         });
         var host = builder.Build();
@@ -62,6 +66,24 @@ public sealed class DiscoveryClient : IAsyncDisposable
                 $"could not connect to cluster '{options.ClusterId}' through {where} within {options.ConnectTimeout.TotalSeconds:0.#} s: " +
                 $"{e.GetBaseException().Message}. Is a silo running, and are the cluster id and gateways right?", e);
         }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> with every event of <paramref name="sites"/> (node joins, leaves, failures,
+    /// status and VM state changes) from now on, in the order each site published them. Dispose the result to stop.
+    /// </summary>
+    public async Task<IAsyncDisposable> SubscribeAsync(IEnumerable<string> sites, Func<DiscoveryEvent, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(sites);
+        ArgumentNullException.ThrowIfNull(handler);
+        var provider = Grains.GetStreamProvider(DiscoveryStreams.Provider);
+        var subscription = new Subscription();
+        foreach (var site in sites.Distinct())
+        {
+            var stream = provider.GetStream<DiscoveryEvent>(StreamId.Create(DiscoveryStreams.Namespace, SiteName.Require(site)));
+            subscription.Handles.Add(await stream.SubscribeAsync((e, _) => handler(e)));
+        }
+        return subscription;
     }
 
     /// <inheritdoc />
@@ -84,6 +106,18 @@ public sealed class DiscoveryClient : IAsyncDisposable
     {
         var b = new NpgsqlConnectionStringBuilder(connection);
         return $"Host={b.Host};Port={b.Port};Database={b.Database}";
+    }
+
+    private sealed class Subscription : IAsyncDisposable
+    {
+        public List<StreamSubscriptionHandle<DiscoveryEvent>> Handles { get; } = [];
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var handle in Handles)
+                await handle.UnsubscribeAsync();
+            Handles.Clear();
+        }
     }
 
     private sealed class RetryUntil(DateTimeOffset deadline, TimeSpan delay)

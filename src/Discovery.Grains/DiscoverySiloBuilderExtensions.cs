@@ -1,5 +1,9 @@
+using Discovery.Abstractions.Events;
+using Discovery.Grains.Hypervisors;
 using Discovery.Grains.Placement;
 using Discovery.Grains.Sites;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Discovery.Grains;
 
@@ -7,9 +11,18 @@ namespace Discovery.Grains;
 public static class DiscoverySiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the Discovery grains' services to a silo serving <paramref name="site"/>. The host chooses clustering and
-    /// the storage providers named in <see cref="StorageNames"/>.
+    /// Adds the Discovery grains' services to a silo serving <paramref name="site"/>: site placement, the hypervisor
+    /// connections of its node agents, the events streams and the bridge from silo deaths to node events. The host
+    /// chooses clustering and the storage providers named in <see cref="StorageNames"/>.
     /// </summary>
-    public static ISiloBuilder AddDiscoveryCore(this ISiloBuilder silo, string site, SiteCatalog? catalog = null) =>
+    public static ISiloBuilder AddDiscoveryCore(this ISiloBuilder silo, string site, SiteCatalog? catalog = null)
+    {
         silo.AddSitePlacement(site, catalog);
+        silo.AddMemoryStreams(DiscoveryStreams.Provider);
+        silo.Services.AddOptions<HypervisorOptions>();
+        silo.Services.TryAddSingleton<HypervisorPool>();
+        silo.Services.AddSingleton<SiloDeathWatcher>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeathWatcher>());
+        return silo;
+    }
 }

@@ -1,17 +1,74 @@
+using Discovery.Abstractions.VirtualMachines;
+
 namespace Discovery.Abstractions.Nodes;
 
 /// <summary>
 /// The agent of one physical node, keyed by its <see cref="NodeId"/> (<c>site/name</c>). It always runs on a silo
-/// of the node's own site.
+/// of the node's own site, drives the node's hypervisor through libvirt, and accounts its capacity: it never admits
+/// VMs beyond the node's CPUs (times the overcommit ratio) and memory.
 /// </summary>
 [Alias("discovery.node")]
 public interface INodeGrain : IGrainWithStringKey
 {
-    /// <summary>Registers (or updates) the node's description; idempotent.</summary>
+    /// <summary>Registers (or updates) the node's description and brings it up; idempotent.</summary>
     [Alias("register")]
     Task<NodeInfo> RegisterAsync(NodeSpec spec);
 
     /// <summary>Returns what the node knows about itself, including the silo that hosts its agent.</summary>
     [Alias("info")]
     Task<NodeInfo> GetInfoAsync();
+
+    /// <summary>Puts the node in maintenance (no new VMs) or back up.</summary>
+    [Alias("set-status")]
+    Task<NodeInfo> SetStatusAsync(NodeStatus status);
+
+    /// <summary>Removes a node with no VMs from the infrastructure.</summary>
+    [Alias("leave")]
+    Task LeaveAsync();
+
+    /// <summary>
+    /// Reserves capacity for <paramref name="vm"/> and, when <paramref name="defineDomain"/>, defines its domain (a VM
+    /// arriving by migration is reserved only: the migration brings its domain). Idempotent for the same VM and spec;
+    /// throws <see cref="InsufficientCapacityException"/> when the node is full and <see cref="VmTransitionException"/>
+    /// when the node is not up.
+    /// </summary>
+    [Alias("admit")]
+    Task AdmitAsync(string vm, VmSpec spec, bool defineDomain = true);
+
+    /// <summary>Starts, suspends, resumes or stops the VM's domain and returns the state the hypervisor reports after.</summary>
+    [Alias("operate")]
+    Task<VmState> OperateAsync(string vm, VmOperation operation, bool force = false);
+
+    /// <summary>Undefines the VM's domain (destroying it if it runs) and releases its capacity; idempotent.</summary>
+    [Alias("evict")]
+    Task EvictAsync(string vm);
+
+    /// <summary>
+    /// For a cold migration: saves the VM's running state, removes its domain, and hands over what the target needs
+    /// to restore it. The capacity stays reserved until <see cref="EvictAsync"/> so a failed move can come back.
+    /// </summary>
+    [Alias("export")]
+    Task<VmTransfer> ExportAsync(string vm);
+
+    /// <summary>Restores (or, if it was not running, defines) a VM exported by another node, after <see cref="AdmitAsync"/> reserved it.</summary>
+    [Alias("import")]
+    Task<VmState> ImportAsync(string vm, VmTransfer transfer);
+
+    /// <summary>Live-migrates the VM to the node with hypervisor <paramref name="targetUri"/>, when both hypervisors support it.</summary>
+    [Alias("migrate-live")]
+    Task<bool> TryMigrateLiveAsync(string vm, string targetUri);
+
+    /// <summary>Compares the node's records with what the hypervisor reports and reports lost VMs; returns how many.</summary>
+    [Alias("reconcile")]
+    Task<int> ReconcileAsync();
 }
+
+/// <summary>What a cold migration carries from the source node to the target node.</summary>
+/// <param name="SavedState">The hypervisor's saved state of the domain, or null when it was not running.</param>
+/// <param name="DomainXml">The domain's definition.</param>
+/// <param name="WasState">The VM's state on the source when it was exported.</param>
+[GenerateSerializer, Immutable, Alias("discovery.vm-transfer")]
+public sealed record VmTransfer(
+    [property: Id(0)] byte[]? SavedState,
+    [property: Id(1)] string DomainXml,
+    [property: Id(2)] VmState WasState);

@@ -1,8 +1,8 @@
 namespace Discovery.Abstractions.Sites;
 
 /// <summary>
-/// The registry of one site (point of presence), keyed by the site name. It runs on the site's own silos and knows
-/// which nodes belong to the site.
+/// The registry of one site (point of presence), keyed by the site name. It prefers the site's own silos but keeps
+/// working elsewhere when the site has none up, because that is exactly when someone must report its nodes unreachable.
 /// </summary>
 [Alias("discovery.site")]
 public interface ISiteGrain : IGrainWithStringKey
@@ -11,7 +11,22 @@ public interface ISiteGrain : IGrainWithStringKey
     [Alias("add-node")]
     Task AddNodeAsync(string nodeName);
 
+    /// <summary>Forgets a node that left; idempotent.</summary>
+    [Alias("remove-node")]
+    Task RemoveNodeAsync(string nodeName);
+
     /// <summary>The names of the site's nodes, in order.</summary>
     [Alias("nodes")]
     Task<IReadOnlyList<string>> GetNodeNamesAsync();
+
+    /// <summary>Records which silo now runs a node's agent.</summary>
+    [Alias("node-activated")]
+    Task NodeActivatedAsync(string nodeName, string silo);
+
+    /// <summary>
+    /// Called by every silo that sees <paramref name="silo"/> declared dead: the first call reports each node whose
+    /// agent ran there as unreachable; later calls for the same silo change nothing. Returns the nodes reported.
+    /// </summary>
+    [Alias("silo-dead")]
+    Task<IReadOnlyList<string>> SiloDeadAsync(string silo);
 }

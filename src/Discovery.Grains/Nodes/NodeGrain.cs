@@ -1,34 +1,72 @@
+using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Placement;
 using Discovery.Abstractions.Sites;
+using Discovery.Abstractions.VirtualMachines;
+using Discovery.Grains.Events;
+using Discovery.Grains.Hypervisors;
 using Discovery.Grains.Sites;
+using Discovery.Hypervisor;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Discovery.Grains.Nodes;
 
-/// <summary>The agent of one physical node; always on a silo of the node's site.</summary>
+/// <summary>
+/// The agent of one physical node; always on a silo of the node's site. Every change is made on the hypervisor
+/// first and recorded only once the hypervisor confirmed it.
+/// </summary>
 [SitePlacement]
 public sealed class NodeGrain(
     [PersistentState("node", StorageNames.State)] IPersistentState<NodeState> state,
     SiteTopology topology,
+    HypervisorPool hypervisors,
+    IOptions<HypervisorOptions> options,
+    TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     private NodeId Id => NodeId.Parse(this.GetPrimaryKeyString());
+
+    private string? _uri;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Spec is { } spec)
+        {
+            _uri = hypervisors.UriFor(Id, spec);
+            await SiteRegistry.NodeActivatedAsync(Id.Name, topology.LocalSilo.ToParsableString());
+            StartReconciling();
+        }
+    }
 
     /// <inheritdoc />
     public async Task<NodeInfo> RegisterAsync(NodeSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var problem = spec.Validate();
-        if (problem is not null)
+        if (spec.Validate() is { } problem)
             throw new ArgumentException($"node {Id}: {problem}", nameof(spec));
+        if (state.State.Spec is { } current && current != spec && state.State.Vms.Count > 0)
+            throw new InvalidOperationException($"node {Id} has {state.State.Vms.Count} VMs: drain it before changing its description");
 
-        await GrainFactory.GetGrain<ISiteGrain>(Id.Site).AddNodeAsync(Id.Name);
-        if (state.State.Spec != spec)
+        var uri = hypervisors.UriFor(Id, spec);
+        var host = await OnHypervisor(() => hypervisors.Connect(uri).GetNodeInfo());
+        var joined = state.State.Status is NodeStatus.Joining or NodeStatus.Down;
+        await SiteRegistry.AddNodeAsync(Id.Name);
+        await SiteRegistry.NodeActivatedAsync(Id.Name, topology.LocalSilo.ToParsableString());
+        if (state.State.Spec != spec || joined)
         {
             state.State.Spec = spec;
+            state.State.Status = joined ? NodeStatus.Up : state.State.Status;
             await state.WriteStateAsync();
-            logger.LogInformation("Node {Node} registered: {Cpus} CPUs, {MemoryMiB} MiB", Id, spec.Cpus, spec.MemoryMiB);
+        }
+        _uri = uri;
+        StartReconciling();
+        if (joined)
+        {
+            logger.LogInformation("Node {Node} joined: {Cpus} CPUs, {MemoryMiB} MiB, hypervisor {Uri} reports {HostCpus} CPUs",
+                Id, spec.Cpus, spec.MemoryMiB, uri, host.Cpus);
+            await this.PublishAsync(new NodeJoined(Id.Site, time.GetUtcNow(), Id.ToString()), logger);
         }
         return Info();
     }
@@ -36,5 +74,242 @@ public sealed class NodeGrain(
     /// <inheritdoc />
     public Task<NodeInfo> GetInfoAsync() => Task.FromResult(Info());
 
-    private NodeInfo Info() => new(Id, state.State.Spec, topology.LocalSilo.ToParsableString(), topology.LocalSite);
+    /// <inheritdoc />
+    public async Task<NodeInfo> SetStatusAsync(NodeStatus status)
+    {
+        RequireRegistered();
+        if (status is not (NodeStatus.Up or NodeStatus.Maintenance))
+            throw new ArgumentException($"node {Id}: status can be set to Up or Maintenance, not {status}", nameof(status));
+        if (state.State.Status != status)
+        {
+            state.State.Status = status;
+            await state.WriteStateAsync();
+            await this.PublishAsync(new NodeStatusChanged(Id.Site, time.GetUtcNow(), Id.ToString(), status), logger);
+        }
+        return Info();
+    }
+
+    /// <inheritdoc />
+    public async Task LeaveAsync()
+    {
+        RequireRegistered();
+        if (state.State.Vms.Count > 0)
+            throw new InvalidOperationException($"node {Id} still has {state.State.Vms.Count} VMs ({string.Join(", ", state.State.Vms.Keys.Take(5))}): drain it first");
+        state.State.Status = NodeStatus.Down;
+        await state.WriteStateAsync();
+        await SiteRegistry.RemoveNodeAsync(Id.Name);
+        await this.PublishAsync(new NodeLeft(Id.Site, time.GetUtcNow(), Id.ToString()), logger);
+    }
+
+    /// <inheritdoc />
+    public async Task AdmitAsync(string vm, VmSpec spec, bool defineDomain = true)
+    {
+        var id = VmId.Parse(vm);
+        var node = RequireRegistered();
+        if (spec.Validate() is { } problem)
+            throw new ArgumentException($"VM {vm}: {problem}", nameof(spec));
+        if (state.State.Vms.TryGetValue(vm, out var admitted))
+        {
+            if (admitted == spec)
+                return;
+            throw new VmTransitionException($"VM {vm} is already on node {Id} with another spec ({admitted})");
+        }
+        if (state.State.Status != NodeStatus.Up)
+            throw new VmTransitionException($"node {Id} is {state.State.Status} and takes no new VM");
+        if (NodeCapacity.Refusal(node, state.State.Vms.Values, spec) is { } full)
+            throw new InsufficientCapacityException($"node {Id} cannot take VM {vm}: it {full}");
+
+        if (defineDomain)
+            await OnHypervisor(() => Connection.DefineDomain(DomainXml.Build(ToDomainSpec(id, spec), DomainXml.KindFor(_uri!))).Dispose());
+        state.State.Vms[vm] = spec;
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<VmState> OperateAsync(string vm, VmOperation operation, bool force = false)
+    {
+        var id = RequireVm(vm);
+        return await OnHypervisor(() =>
+        {
+            using var domain = Connection.LookupDomain(id.DomainName);
+            switch (operation)
+            {
+                case VmOperation.Start: domain.Create(); break;
+                case VmOperation.Suspend: domain.Suspend(); break;
+                case VmOperation.Resume: domain.Resume(); break;
+                case VmOperation.Stop when force: domain.Destroy(); break;
+                case VmOperation.Stop: domain.Shutdown(); break;
+                default: throw new ArgumentException($"node agents do not {operation} VMs themselves", nameof(operation));
+            }
+            return ToVmState(domain.GetInfo().State);
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task EvictAsync(string vm)
+    {
+        var id = VmId.Parse(vm);
+        if (!state.State.Vms.ContainsKey(vm))
+            return;
+        await OnHypervisor(() =>
+        {
+            using var domain = Connection.TryLookupDomain(id.DomainName);
+            if (domain is null)
+                return;
+            if (domain.GetInfo().State is not (DomainState.Shutoff or DomainState.NoState))
+                domain.Destroy();
+            domain.Undefine();
+        });
+        state.State.Vms.Remove(vm);
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<VmTransfer> ExportAsync(string vm)
+    {
+        var id = RequireVm(vm);
+        return await OnHypervisor(() =>
+        {
+            using var domain = Connection.LookupDomain(id.DomainName);
+            var xml = domain.GetXml();
+            var was = ToVmState(domain.GetInfo().State);
+            byte[]? saved = null;
+            if (was is VmState.Running or VmState.Suspended)
+            {
+                var file = hypervisors.StateFile(id.DomainName);
+                try
+                {
+                    domain.Save(file);
+                    saved = File.ReadAllBytes(file);
+                }
+                finally
+                {
+                    File.Delete(file);
+                }
+            }
+            domain.Undefine();
+            return new VmTransfer(saved, xml, was);
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<VmState> ImportAsync(string vm, VmTransfer transfer)
+    {
+        var id = RequireVm(vm);
+        return await OnHypervisor(() =>
+        {
+            if (transfer.SavedState is null)
+            {
+                using var defined = Connection.DefineDomain(transfer.DomainXml);
+                return VmState.Stopped == transfer.WasState ? VmState.Stopped : VmState.Defined;
+            }
+            var file = hypervisors.StateFile(id.DomainName);
+            try
+            {
+                File.WriteAllBytes(file, transfer.SavedState);
+                Connection.RestoreDomain(file);
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+            using var domain = Connection.LookupDomain(id.DomainName);
+            // A saved domain comes back running; a suspended VM goes back to sleep.
+            if (transfer.WasState == VmState.Suspended)
+                domain.Suspend();
+            return ToVmState(domain.GetInfo().State);
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryMigrateLiveAsync(string vm, string targetUri)
+    {
+        var id = RequireVm(vm);
+        return await OnHypervisor(() =>
+        {
+            var target = hypervisors.Connect(targetUri);
+            if (!Connection.SupportsMigration || !target.SupportsMigration)
+                return false;
+            using var domain = Connection.LookupDomain(id.DomainName);
+            domain.Migrate(target);
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<int> ReconcileAsync()
+    {
+        if (state.State.Spec is null || _uri is null)
+            return 0;
+        var lost = new List<(string Vm, string Reason)>();
+        var vms = state.State.Vms.Keys.ToList(); // grain state is only readable on the grain's own thread
+        await OnHypervisor(() =>
+        {
+            foreach (var vm in vms)
+            {
+                using var domain = Connection.TryLookupDomain(VmId.Parse(vm).DomainName);
+                if (domain is null)
+                    lost.Add((vm, "its domain disappeared from the hypervisor"));
+                else if (domain.GetInfo().State == DomainState.Crashed)
+                    lost.Add((vm, "its domain crashed"));
+            }
+        });
+        foreach (var (vm, reason) in lost)
+        {
+            logger.LogWarning("Node {Node}: VM {Vm} is lost: {Reason}", Id, vm, reason);
+            await GrainFactory.GetGrain<IVmGrain>(vm).ReportFailureAsync(Id.ToString(), reason);
+        }
+        return lost.Count;
+    }
+
+    private ISiteGrain SiteRegistry => GrainFactory.GetGrain<ISiteGrain>(Id.Site);
+
+    private LibvirtConnection Connection => hypervisors.Connect(_uri ?? throw new InvalidOperationException($"node {Id} is not registered"));
+
+    private NodeSpec RequireRegistered() =>
+        state.State.Spec ?? throw new InvalidOperationException($"node {Id} is not registered: register it with its CPUs and memory first");
+
+    private VmId RequireVm(string vm)
+    {
+        var id = VmId.Parse(vm);
+        RequireRegistered();
+        return state.State.Vms.ContainsKey(vm) ? id : throw new VmTransitionException($"VM {vm} is not on node {Id}");
+    }
+
+    private void StartReconciling() =>
+        this.RegisterGrainTimer(async _ => await ReconcileAsync(), new GrainTimerCreationOptions(options.Value.ReconcileInterval, options.Value.ReconcileInterval) { KeepAlive = true });
+
+    private NodeInfo Info()
+    {
+        var (vcpus, memory) = NodeCapacity.Allocated(state.State.Vms.Values);
+        return new NodeInfo(Id, state.State.Spec, topology.LocalSilo.ToParsableString(), topology.LocalSite,
+            state.State.Status, _uri, vcpus, memory, state.State.Vms.Keys.Order().ToList());
+    }
+
+    private static DomainSpec ToDomainSpec(VmId id, VmSpec spec) => new(id.DomainName, spec.Vcpus, spec.MemoryMiB);
+
+    private static VmState ToVmState(DomainState state) => state switch
+    {
+        DomainState.Running or DomainState.Blocked => VmState.Running,
+        DomainState.Paused or DomainState.PMSuspended => VmState.Suspended,
+        DomainState.Shutdown or DomainState.Shutoff => VmState.Stopped,
+        DomainState.Crashed => VmState.Failed,
+        _ => VmState.Defined,
+    };
+
+    // libvirt calls block; on a real host a shutdown or a save takes seconds, so they run off the grain's thread.
+    // Failures come back as HypervisorException carrying libvirt's own message, which crosses the wire to callers.
+    private async Task<T> OnHypervisor<T>(Func<T> call)
+    {
+        try
+        {
+            return await Task.Run(call);
+        }
+        catch (LibvirtException e)
+        {
+            throw new HypervisorException($"node {Id}: {e.Message}");
+        }
+    }
+
+    private Task OnHypervisor(Action call) => OnHypervisor(() => { call(); return true; });
 }

@@ -1,25 +1,73 @@
+using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Placement;
 using Discovery.Abstractions.Sites;
+using Discovery.Grains.Events;
+using Microsoft.Extensions.Logging;
 
 namespace Discovery.Grains.Sites;
 
-/// <summary>The registry of one site's nodes; runs on the site's own silos.</summary>
-[SitePlacement]
+/// <summary>The registry of one site's nodes; on the site's silos when it has any, else on the nearest site.</summary>
+[PreferSitePlacement]
 public sealed class SiteGrain(
-    [PersistentState("site", StorageNames.State)] IPersistentState<SiteState> state) : Grain, ISiteGrain
+    [PersistentState("site", StorageNames.State)] IPersistentState<SiteState> state,
+    TimeProvider time,
+    ILogger<SiteGrain> logger) : Grain, ISiteGrain
 {
+    private string Site => this.GetPrimaryKeyString();
+
     /// <inheritdoc />
     public async Task AddNodeAsync(string nodeName)
     {
-        var problem = NodeId.ValidateName(nodeName);
-        if (problem is not null)
-            throw new ArgumentException($"site {this.GetPrimaryKeyString()}: {problem}", nameof(nodeName));
+        RequireNodeName(nodeName);
         if (state.State.Nodes.Add(nodeName))
+            await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveNodeAsync(string nodeName)
+    {
+        RequireNodeName(nodeName);
+        if (state.State.Nodes.Remove(nodeName) | state.State.AgentSilo.Remove(nodeName))
             await state.WriteStateAsync();
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetNodeNamesAsync() =>
         Task.FromResult<IReadOnlyList<string>>(state.State.Nodes.ToList());
+
+    /// <inheritdoc />
+    public async Task NodeActivatedAsync(string nodeName, string silo)
+    {
+        RequireNodeName(nodeName);
+        if (state.State.AgentSilo.GetValueOrDefault(nodeName) == silo)
+            return;
+        state.State.AgentSilo[nodeName] = silo;
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> SiloDeadAsync(string silo)
+    {
+        if (!state.State.DeadSilos.Add(silo))
+            return [];
+        var lost = state.State.AgentSilo.Where(a => a.Value == silo).Select(a => a.Key).Order().ToList();
+        foreach (var node in lost)
+            state.State.AgentSilo.Remove(node);
+        await state.WriteStateAsync();
+        foreach (var node in lost)
+        {
+            await this.PublishAsync(new NodeUnreachable(Site, time.GetUtcNow(), $"{Site}/{node}",
+                $"silo {silo} that ran its agent was declared dead"), logger);
+        }
+        if (lost.Count > 0)
+            logger.LogWarning("Site {Site}: silo {Silo} died; {Count} node agents unreachable", Site, silo, lost.Count);
+        return lost;
+    }
+
+    private void RequireNodeName(string nodeName)
+    {
+        if (NodeId.ValidateName(nodeName) is { } problem)
+            throw new ArgumentException($"site {Site}: {problem}", nameof(nodeName));
+    }
 }

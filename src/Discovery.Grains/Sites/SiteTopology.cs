@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Discovery.Grains.Sites;
@@ -21,12 +22,23 @@ public sealed class SiteTopology(
     /// <summary>This silo's address.</summary>
     public SiloAddress LocalSilo => localSilo.SiloAddress;
 
-    /// <summary>The site of <paramref name="silo"/>, or null while its metadata has not reached this silo yet.</summary>
+    // Sites of silos seen alive: a dead silo's metadata may leave the cache, but its site is needed after its death.
+    private readonly ConcurrentDictionary<SiloAddress, string> _known = new();
+
+    /// <summary>
+    /// The site of <paramref name="silo"/>, or null while its metadata has not reached this silo yet. Remembered
+    /// after the silo dies.
+    /// </summary>
     public string? SiteOf(SiloAddress silo)
     {
         if (silo.Equals(localSilo.SiloAddress))
             return localSite.Name;
-        return metadata.GetSiloMetadata(silo).Metadata.GetValueOrDefault(SiteMetadataKey);
+        if (_known.TryGetValue(silo, out var site))
+            return site;
+        site = metadata.GetSiloMetadata(silo).Metadata.GetValueOrDefault(SiteMetadataKey);
+        if (site is not null)
+            _known[silo] = site;
+        return site;
     }
 
     /// <summary>The active silos of the cluster, each with its site (null when not known yet).</summary>

@@ -21,6 +21,8 @@ public static class SiloCommandLine
         ["--probe-timeout"] = "Discovery:FailureDetection:ProbeTimeout",
         ["--missed-probes"] = "Discovery:FailureDetection:NumMissedProbesLimit",
         ["--table-refresh"] = "Discovery:FailureDetection:TableRefreshTimeout",
+        ["--data-dir"] = "Discovery:Hypervisor:DataDirectory",
+        ["--reconcile-every"] = "Discovery:Hypervisor:ReconcileInterval",
     };
 
     /// <summary>The usage text.</summary>
@@ -42,6 +44,8 @@ public static class SiloCommandLine
           --probe-timeout T        failure detection: probe timeout, e.g. 00:00:01
           --missed-probes N        failure detection: missed probes before suspicion
           --table-refresh T        failure detection: membership table refresh period
+          --data-dir DIR           where test-driver hosts and migration state files live (default: a temporary directory)
+          --reconcile-every T      how often node agents check their hypervisor (default: 00:00:30)
         Every option is also a configuration key (appsettings.json, or environment: Discovery__Site=paris).
         """;
 

@@ -82,7 +82,7 @@ public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites)
             {
                 if (NodeId.ValidateName(name) is { } badName)
                     throw new InfrastructureFileException($"{where}: nodes[{index}].name: {badName}");
-                var spec = new NodeSpec(node.Cpus, node.MemoryMiB);
+                var spec = new NodeSpec(node.Cpus, node.MemoryMiB, node.Libvirt, node.CpuOvercommit ?? 1.0);
                 if (spec.Validate() is { } badSpec)
                     throw new InfrastructureFileException($"{where}: node '{name}': {badSpec}");
                 if (nodes.Any(n => n.Name == name))
@@ -114,6 +114,8 @@ public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites)
         public int? Count { get; set; }
         public int Cpus { get; set; }
         public long MemoryMiB { get; set; }
+        public string? Libvirt { get; set; }
+        public double? CpuOvercommit { get; set; }
     }
 }
 

@@ -1,3 +1,5 @@
+using Discovery.Grains.Hypervisors;
+
 namespace Discovery.Silo.Options;
 
 /// <summary>How this process takes part in the cluster. Section <c>Discovery</c>; every key has a command-line switch.</summary>
@@ -44,6 +46,9 @@ public sealed class DiscoveryOptions
     /// that site's nodes from it at start.
     /// </summary>
     public string Infrastructure { get; set; } = "demo-infrastructure.yaml";
+
+    /// <summary>How node agents use their hypervisors (<c>Discovery:Hypervisor:*</c>).</summary>
+    public HypervisorOptions Hypervisor { get; set; } = new();
 
     /// <summary>How fast dead silos are noticed (<c>Discovery:FailureDetection:*</c>).</summary>
     public FailureDetectionOptions FailureDetection { get; set; } = new();

@@ -1,5 +1,7 @@
+using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Sites;
+using Discovery.Abstractions.VirtualMachines;
 using Discovery.Client;
 using Discovery.Silo.Infrastructure;
 using Discovery.Testing;
@@ -37,6 +39,19 @@ public sealed class EmbeddedSiloProgramTests
             var info = await client.Grains.GetGrain<INodeGrain>($"{site.Name}/{site.Nodes[0].Name}").GetInfoAsync();
             Assert.Equal(site.Name, info.HostSite);
             Assert.Equal(site.Nodes[0].Spec, info.Spec);
+        }
+
+        // A tenant application subscribes to a site's events and sees a VM's life on a demo node's hypervisor.
+        var events = new System.Collections.Concurrent.ConcurrentQueue<DiscoveryEvent>();
+        var site0 = demo.Sites[0];
+        await using (await client.SubscribeAsync([site0.Name], e => { events.Enqueue(e); return Task.CompletedTask; }))
+        {
+            var vm = client.Grains.GetGrain<IVmGrain>($"embedded-test/{Guid.NewGuid():N}/web");
+            await vm.DefineAsync(new VmSpec(1, 512), $"{site0.Name}/{site0.Nodes[0].Name}");
+            Assert.Equal(VmState.Running, (await vm.StartAsync()).State);
+            await vm.StopAsync(force: true);
+            await Eventually.HoldsAsync(() => events.OfType<VmStateChanged>().Count() >= 3, "three VM state events");
+            Assert.Equal([VmState.Defined, VmState.Running, VmState.Stopped], events.OfType<VmStateChanged>().Select(e => e.To));
         }
 
         silo.Terminate();

@@ -32,6 +32,22 @@ public sealed class InfrastructureFileTests
         Assert.Equal(64, lyon.Nodes[^1].Spec.Cpus);
     }
 
+    [Fact]
+    public void A_node_may_name_its_real_hypervisor_and_an_overcommit_ratio()
+    {
+        var file = InfrastructureFile.Parse("""
+            sites:
+              - name: lyon
+                nodes:
+                  - { name: kvm, cpus: 48, memoryMiB: 196608, libvirt: "qemu+ssh://root@kvm-1/system", cpuOvercommit: 2 }
+                  - { name: lab, cpus: 4, memoryMiB: 4096 }
+            """, "test.yaml");
+
+        var (kvm, lab) = (file.Sites[0].Nodes[0].Spec, file.Sites[0].Nodes[1].Spec);
+        Assert.Equal(("qemu+ssh://root@kvm-1/system", 96), (kvm.LibvirtUri, kvm.VcpuCapacity));
+        Assert.Equal((null, 4), (lab.LibvirtUri, lab.VcpuCapacity));
+    }
+
     [Theory]
     [InlineData("sites:\n  - name: lyon\n    colour: red\n", "test.yaml:3:", "colour")]
     [InlineData("sites:\n  - name: Lyon\n", "sites[0].name", "lower-case")]
@@ -39,6 +55,8 @@ public sealed class InfrastructureFileTests
     [InlineData("sites:\n  - name: lyon\n    nodes:\n      - { name: a, cpus: 0, memoryMiB: 1 }\n", "node 'a'", "at least 1 CPU")]
     [InlineData("sites:\n  - name: lyon\n    nodes:\n      - { name: a, cpus: 1, memoryMiB: 1 }\n      - { name: a, cpus: 1, memoryMiB: 1 }\n", "node 'a'", "declared twice")]
     [InlineData("sites:\n  - name: lyon\n    latitude: 91\n", "site 'lyon'", "latitude")]
+    [InlineData("sites:\n  - name: lyon\n    nodes:\n      - { name: a, cpus: 1, memoryMiB: 1, libvirt: 'qemu system' }\n", "node 'a'", "not a URI")]
+    [InlineData("sites:\n  - name: lyon\n    nodes:\n      - { name: a, cpus: 1, memoryMiB: 1, cpuOvercommit: 0.5 }\n", "node 'a'", "overcommit")]
     [InlineData("sites: []\n", "test.yaml", "declares no site")]
     [InlineData("sites:\n  - name: lyon\n    nodes:\n      - { name: a, count: 0, cpus: 1, memoryMiB: 1 }\n", "nodes[0].count", "at least 1")]
     public void A_bad_file_is_refused_with_the_place_and_the_problem(string yaml, string place, string problem)

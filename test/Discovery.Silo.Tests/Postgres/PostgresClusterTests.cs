@@ -1,5 +1,6 @@
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Sites;
+using Discovery.Abstractions.VirtualMachines;
 using Discovery.Client;
 using Discovery.Testing;
 using Discovery.Testing.Postgres;
@@ -67,6 +68,39 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IClassFixtur
         line.Contains("PostgresException") || line.Contains("NpgsqlException") || line.Contains("AdoNet", StringComparison.OrdinalIgnoreCase) && line.Contains("fail:");
 
     [PostgresFact]
+    public async Task A_vms_record_outlives_its_silo_and_the_restarted_agent_reports_the_lost_domain()
+    {
+        var connection = await postgres.CreateDatabaseAsync();
+        await InitSchemaAsync(connection);
+        var clusterId = $"pg-{Guid.NewGuid():N}";
+        var infrastructure = WriteInfrastructure();
+        await using var paris = StartSilo("paris", connection, clusterId, infrastructure);
+        await paris.WaitForLineAsync("is running", StartTimeout);
+        var lyon = StartSilo("lyon", connection, clusterId, infrastructure);
+        await lyon.WaitForLineAsync("is running", StartTimeout);
+        await using var client = await DiscoveryClient.ConnectAsync(new DiscoveryClientOptions { Connection = connection, ClusterId = clusterId });
+        var vm = client.Grains.GetGrain<IVmGrain>("pg-test/app/web");
+        await vm.DefineAsync(new VmSpec(2, 2048), "lyon/node-1");
+        await vm.StartAsync();
+
+        // The libvirt test host lives inside the silo process: killing the silo kills the VM's domain with it.
+        lyon.KillHard();
+        await lyon.DisposeAsync();
+        await using var lyonAgain = StartSilo("lyon", connection, clusterId, infrastructure);
+        await lyonAgain.WaitForLineAsync("is running", StartTimeout);
+
+        // The record came back from PostgreSQL; the node's agent, reactivated on the new silo, finds no domain.
+        await Eventually.HoldsAsync(async () => (await vm.GetInfoAsync()).State == VmState.Failed,
+            "the restarted lyon agent to report the VM failed", TimeSpan.FromSeconds(60));
+        var info = await vm.GetInfoAsync();
+        Assert.Equal(("lyon/node-1", new VmSpec(2, 2048)), (info.Node, info.Spec));
+        Assert.Contains("disappeared", info.Failure);
+        var node = await client.Grains.GetGrain<INodeGrain>("lyon/node-1").GetInfoAsync();
+        Assert.Equal((2, 2048L), (node.AllocatedVcpus, node.AllocatedMemoryMiB));
+        Assert.Empty(ProviderErrors(lyonAgain));
+    }
+
+    [PostgresFact]
     public async Task A_silo_on_a_database_without_the_schema_says_to_run_db_init()
     {
         var connection = await postgres.CreateDatabaseAsync();
@@ -100,7 +134,8 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IClassFixtur
             "--silo-port", FreePorts.Take().ToString(), "--gateway-port", FreePorts.Take().ToString(),
             "--infrastructure", infrastructure,
             // Fast failure detection, as measured on this machine: a killed silo is declared dead in about 1–2 s.
-            "--probe-timeout", "00:00:01", "--missed-probes", "2", "--table-refresh", "00:00:02");
+            "--probe-timeout", "00:00:01", "--missed-probes", "2", "--table-refresh", "00:00:02",
+            "--reconcile-every", "00:00:01");
 
     private static string WriteInfrastructure()
     {

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Discovery.Abstractions.Events;
 using Discovery.Grains;
+using Discovery.Testing.Storage;
 using Discovery.Grains.Sites;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -9,7 +11,9 @@ namespace Discovery.Testing.Cluster;
 
 /// <summary>
 /// An in-process cluster with one silo per site (<see cref="Sites"/>), shared by a test collection. Each test uses its
-/// own keys, so tests don't see each other's grains. Silos started later get the sites in turn again.
+/// own keys, so tests don't see each other's grains. Silos started later get the sites in turn again. Grain state
+/// lives in process-wide storage, so it survives a killed silo as it would in PostgreSQL; node agents get libvirt
+/// test-driver hosts.
 /// </summary>
 public class SiteClusterFixture : IAsyncLifetime
 {
@@ -40,10 +44,11 @@ public class SiteClusterFixture : IAsyncLifetime
         {
             var site = _siteOfSilo.GetOrAdd(options.SiloName, _ => Sites[_siteOfSilo.Count % Sites.Count]);
             silo.AddDiscoveryCore(site);
-            silo.AddMemoryGrainStorage(StorageNames.State);
+            silo.AddProcessWideGrainStorage(StorageNames.State);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             ConfigureSilo(site, silo);
         });
+        builder.ConfigureClient(client => client.AddMemoryStreams(DiscoveryStreams.Provider));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         await WaitForSiteMetadataAsync();

@@ -1,0 +1,37 @@
+namespace Discovery.Abstractions.Events;
+
+/// <summary>
+/// Something that happened in the infrastructure, published on the site's events stream
+/// (<see cref="DiscoveryStreams"/>). Subscribers switch on the concrete type.
+/// </summary>
+/// <param name="Site">The site it happened on.</param>
+/// <param name="At">When it happened (UTC).</param>
+[GenerateSerializer, Immutable, Alias("discovery.event")]
+public abstract record DiscoveryEvent([property: Id(0)] string Site, [property: Id(1)] DateTimeOffset At);
+
+/// <summary>A node registered and is up.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.event.node-joined")]
+public sealed record NodeJoined(string Site, DateTimeOffset At, [property: Id(0)] string Node) : DiscoveryEvent(Site, At);
+
+/// <summary>A node left the infrastructure on purpose.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.event.node-left")]
+public sealed record NodeLeft(string Site, DateTimeOffset At, [property: Id(0)] string Node) : DiscoveryEvent(Site, At);
+
+/// <summary>A node's agent cannot be reached: its silo died, or its hypervisor stopped answering.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.event.node-unreachable")]
+public sealed record NodeUnreachable(string Site, DateTimeOffset At, [property: Id(0)] string Node, [property: Id(1)] string Reason) : DiscoveryEvent(Site, At);
+
+/// <summary>A node's status changed (e.g. up → maintenance).</summary>
+[GenerateSerializer, Immutable, Alias("discovery.event.node-status")]
+public sealed record NodeStatusChanged(string Site, DateTimeOffset At, [property: Id(0)] string Node, [property: Id(1)] Nodes.NodeStatus Status) : DiscoveryEvent(Site, At);
+
+/// <summary>A VM changed state on a node.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.event.vm-state")]
+public sealed record VmStateChanged(
+    string Site,
+    DateTimeOffset At,
+    [property: Id(0)] string Vm,
+    [property: Id(1)] string? Node,
+    [property: Id(2)] VirtualMachines.VmState From,
+    [property: Id(3)] VirtualMachines.VmState To,
+    [property: Id(4)] string? Detail = null) : DiscoveryEvent(Site, At);

@@ -1,0 +1,45 @@
+namespace Discovery.Abstractions.VirtualMachines;
+
+/// <summary>
+/// One VM, keyed by its <see cref="VmId"/>. It records where the VM runs and in which state, and asks the node
+/// agents to do the work on their hypervisors. Illegal transitions fail with <see cref="VmTransitionException"/>.
+/// </summary>
+[Alias("discovery.vm")]
+public interface IVmGrain : IGrainWithStringKey
+{
+    /// <summary>Defines the VM on <paramref name="node"/> (reserving its capacity there). Idempotent for the same spec and node.</summary>
+    [Alias("define")]
+    Task<VmInfo> DefineAsync(VmSpec spec, string node);
+
+    /// <summary>Boots the VM.</summary>
+    [Alias("start")]
+    Task<VmInfo> StartAsync();
+
+    /// <summary>Pauses the VM in memory.</summary>
+    [Alias("suspend")]
+    Task<VmInfo> SuspendAsync();
+
+    /// <summary>Continues a paused VM.</summary>
+    [Alias("resume")]
+    Task<VmInfo> ResumeAsync();
+
+    /// <summary>Shuts the VM down (<paramref name="force"/>: pull the plug instead of asking the guest).</summary>
+    [Alias("stop")]
+    Task<VmInfo> StopAsync(bool force = false);
+
+    /// <summary>Moves the VM to <paramref name="targetNode"/>, live where both hypervisors can, otherwise cold.</summary>
+    [Alias("migrate")]
+    Task<VmInfo> MigrateAsync(string targetNode);
+
+    /// <summary>Removes the VM from its node, releases its capacity and forgets it.</summary>
+    [Alias("delete")]
+    Task DeleteAsync();
+
+    /// <summary>Where the VM is and in which state.</summary>
+    [Alias("info")]
+    Task<VmInfo> GetInfoAsync();
+
+    /// <summary>Called by a node agent when its hypervisor reports the VM lost (crashed, vanished, node failed).</summary>
+    [Alias("report-failure")]
+    Task ReportFailureAsync(string node, string reason);
+}

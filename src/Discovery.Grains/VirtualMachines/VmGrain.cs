@@ -1,0 +1,182 @@
+using Discovery.Abstractions.Events;
+using Discovery.Abstractions.Nodes;
+using Discovery.Abstractions.VirtualMachines;
+using Discovery.Grains.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Discovery.Grains.VirtualMachines;
+
+/// <summary>
+/// One VM: where it is and in which state. The node agents do the work on their hypervisors; this grain checks that
+/// each operation is legal first and records the state the hypervisor reported after.
+/// </summary>
+public sealed class VmGrain(
+    [PersistentState("vm", StorageNames.State)] IPersistentState<VmRecord> record,
+    TimeProvider time,
+    ILogger<VmGrain> logger) : Grain, IVmGrain
+{
+    private VmId Id => VmId.Parse(this.GetPrimaryKeyString());
+
+    private VmRecord R => record.State;
+
+    /// <inheritdoc />
+    public async Task<VmInfo> DefineAsync(VmSpec spec, string node)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Validate() is { } problem)
+            throw new ArgumentException($"VM {Id}: {problem}", nameof(spec));
+        var nodeId = NodeId.Parse(node);
+        if (R.State != VmState.None)
+        {
+            if (R.Spec == spec && R.Node == nodeId.ToString())
+                return Info();
+            throw new VmTransitionException($"VM {Id} is already defined on node {R.Node} ({R.State}); delete it first");
+        }
+
+        await Node(nodeId.ToString()).AdmitAsync(Id.Value, spec);
+        R.Spec = spec;
+        R.Node = nodeId.ToString();
+        await RecordAsync(VmState.Defined, "defined");
+        return Info();
+    }
+
+    /// <inheritdoc />
+    public Task<VmInfo> StartAsync() => OperateAsync(VmOperation.Start);
+
+    /// <inheritdoc />
+    public Task<VmInfo> SuspendAsync() => OperateAsync(VmOperation.Suspend);
+
+    /// <inheritdoc />
+    public Task<VmInfo> ResumeAsync() => OperateAsync(VmOperation.Resume);
+
+    /// <inheritdoc />
+    public Task<VmInfo> StopAsync(bool force = false) => OperateAsync(VmOperation.Stop, force);
+
+    /// <inheritdoc />
+    public async Task<VmInfo> MigrateAsync(string targetNode)
+    {
+        Require(VmOperation.Migrate);
+        var target = NodeId.Parse(targetNode).ToString();
+        if (target == R.Node)
+            return Info();
+        var source = Node(R.Node!);
+        var destination = Node(target);
+        var spec = R.Spec!;
+        var before = R.State;
+
+        // Reserve on the target first: if it is full, nothing has moved yet.
+        await destination.AdmitAsync(Id.Value, spec, defineDomain: false);
+        await RecordAsync(VmState.Migrating, $"to {target}");
+        MigrationKind kind;
+        VmState after;
+        try
+        {
+            var targetUri = (await destination.GetInfoAsync()).LibvirtUri!;
+            if (before is VmState.Running && await source.TryMigrateLiveAsync(Id.Value, targetUri))
+                (kind, after) = (MigrationKind.Live, VmState.Running);
+            else
+                (kind, after) = (MigrationKind.Cold, await ColdMoveAsync(source, destination));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nothing runs on the target: release it, and the VM is where it was.
+            await destination.EvictAsync(Id.Value);
+            await RecordAsync(before, $"migration to {target} failed: {e.Message}");
+            throw;
+        }
+
+        var from = R.Node!;
+        R.Node = target;
+        R.LastMigration = kind;
+        await RecordAsync(after, $"{kind.ToString().ToLowerInvariant()} migration from {from}");
+        logger.LogInformation("VM {Vm} moved from {From} to {Node} ({Kind})", Id, from, target, kind);
+        await ReleaseSourceAsync(source, from);
+        return Info();
+    }
+
+    // The VM runs on the target now; a source that fails to release its reservation is fixed by reconciliation,
+    // never by moving the VM back.
+    private async Task ReleaseSourceAsync(INodeGrain source, string node)
+    {
+        try
+        {
+            await source.EvictAsync(Id.Value);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "VM {Vm} left node {Node}, which could not release its reservation", Id, node);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync()
+    {
+        if (R.State == VmState.None)
+            return;
+        Require(VmOperation.Delete);
+        if (R.Node is { } node)
+            await Node(node).EvictAsync(Id.Value);
+        var (site, from) = (SiteOfNode(), R.State);
+        await record.ClearStateAsync();
+        await this.PublishAsync(new VmStateChanged(site, time.GetUtcNow(), Id.Value, null, from, VmState.None, "deleted"), logger);
+        DeactivateOnIdle();
+    }
+
+    /// <inheritdoc />
+    public Task<VmInfo> GetInfoAsync() => Task.FromResult(Info());
+
+    /// <inheritdoc />
+    public async Task ReportFailureAsync(string node, string reason)
+    {
+        // A report from a node the VM already left is stale.
+        if (R.Node != node || R.State is VmState.Failed or VmState.None)
+            return;
+        R.Failure = reason;
+        await RecordAsync(VmState.Failed, reason);
+    }
+
+    private async Task<VmInfo> OperateAsync(VmOperation operation, bool force = false)
+    {
+        Require(operation);
+        var observed = await Node(R.Node!).OperateAsync(Id.Value, operation, force);
+        await RecordAsync(observed, operation.ToString().ToLowerInvariant());
+        return Info();
+    }
+
+    // Cold move: save on the source, restore on the target; if the target cannot restore, put it back on the source.
+    private async Task<VmState> ColdMoveAsync(INodeGrain source, INodeGrain destination)
+    {
+        var transfer = await source.ExportAsync(Id.Value);
+        try
+        {
+            return await destination.ImportAsync(Id.Value, transfer);
+        }
+        catch
+        {
+            await source.ImportAsync(Id.Value, transfer);
+            throw;
+        }
+    }
+
+    private void Require(VmOperation operation)
+    {
+        if (VmTransitions.Refusal(operation, R.State) is { } refusal)
+            throw new VmTransitionException($"VM {Id}: {refusal}");
+    }
+
+    private async Task RecordAsync(VmState to, string detail)
+    {
+        var from = R.State;
+        R.State = to;
+        if (to != VmState.Failed)
+            R.Failure = null;
+        await record.WriteStateAsync();
+        await this.PublishAsync(new VmStateChanged(SiteOfNode(), time.GetUtcNow(), Id.Value, R.Node, from, to, detail), logger);
+    }
+
+    private string SiteOfNode() => R.Node is { } node ? NodeId.Parse(node).Site : "unplaced";
+
+    private INodeGrain Node(string node) => GrainFactory.GetGrain<INodeGrain>(node);
+
+    private VmInfo Info() => new(Id.Value, R.Spec, R.State, R.Node, R.LastMigration, R.Failure);
+}

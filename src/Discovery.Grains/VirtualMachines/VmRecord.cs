@@ -1,0 +1,23 @@
+using Discovery.Abstractions.VirtualMachines;
+
+namespace Discovery.Grains.VirtualMachines;
+
+/// <summary>The durable record of a VM.</summary>
+[GenerateSerializer, Alias("discovery.vm-record")]
+public sealed class VmRecord
+{
+    /// <summary>Its resource needs; null before it is defined.</summary>
+    [Id(0)] public VmSpec? Spec { get; set; }
+
+    /// <summary>Its lifecycle state.</summary>
+    [Id(1)] public VmState State { get; set; } = VmState.None;
+
+    /// <summary>The node it is on.</summary>
+    [Id(2)] public string? Node { get; set; }
+
+    /// <summary>How it last moved.</summary>
+    [Id(3)] public MigrationKind? LastMigration { get; set; }
+
+    /// <summary>Why it failed.</summary>
+    [Id(4)] public string? Failure { get; set; }
+}

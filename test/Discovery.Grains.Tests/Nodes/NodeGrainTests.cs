@@ -1,0 +1,146 @@
+using Discovery.Abstractions.Events;
+using Discovery.Abstractions.Nodes;
+using Discovery.Abstractions.VirtualMachines;
+using Discovery.Testing.Cluster;
+using Discovery.Testing.Events;
+using Xunit;
+
+namespace Discovery.Grains.Tests.Nodes;
+
+[Collection(ClusterCollection.Name)]
+public sealed class NodeGrainTests(SiteClusterFixture fixture)
+{
+    private readonly string _test = Guid.NewGuid().ToString("N")[..8];
+
+    private INodeGrain Node(string site, string name) => fixture.Client.GetGrain<INodeGrain>($"{site}/{name}-{_test}");
+
+    [Fact]
+    public async Task A_registered_node_is_up_on_a_libvirt_test_host_of_its_own_size()
+    {
+        var info = await Node("paris", "n").RegisterAsync(new NodeSpec(6, 12288));
+
+        Assert.Equal(NodeStatus.Up, info.Status);
+        Assert.StartsWith("test:///", info.LibvirtUri);
+        Assert.EndsWith($"paris/n-{_test}.xml", info.LibvirtUri);
+        Assert.Equal((0, 0L), (info.AllocatedVcpus, info.AllocatedMemoryMiB));
+    }
+
+    [Fact]
+    public async Task A_node_never_admits_vms_beyond_its_capacity()
+    {
+        var node = Node("lyon", "full");
+        await node.RegisterAsync(new NodeSpec(4, 8192));
+        await node.AdmitAsync($"t/{_test}/a", new VmSpec(3, 4096));
+
+        var cpu = await Assert.ThrowsAsync<InsufficientCapacityException>(() => node.AdmitAsync($"t/{_test}/b", new VmSpec(2, 1024)));
+        var memory = await Assert.ThrowsAsync<InsufficientCapacityException>(() => node.AdmitAsync($"t/{_test}/c", new VmSpec(1, 8192)));
+        await node.AdmitAsync($"t/{_test}/d", new VmSpec(1, 4096));
+
+        Assert.Contains("needs 2 vCPUs but only 1 of 4 are free", cpu.Message);
+        Assert.Contains("needs 8192 MiB but only 4096 of 8192 MiB are free", memory.Message);
+        var info = await node.GetInfoAsync();
+        Assert.Equal((4, 8192L), (info.AllocatedVcpus, info.AllocatedMemoryMiB));
+    }
+
+    [Fact]
+    public async Task Concurrent_admissions_never_overcommit_a_node()
+    {
+        var node = Node("rennes", "race");
+        await node.RegisterAsync(new NodeSpec(8, 65536));
+
+        var attempts = Enumerable.Range(0, 20).Select(async i =>
+        {
+            try
+            {
+                await node.AdmitAsync($"t/{_test}/vm-{i}", new VmSpec(1, 1024));
+                return true;
+            }
+            catch (InsufficientCapacityException)
+            {
+                return false;
+            }
+        });
+        var admitted = (await Task.WhenAll(attempts)).Count(ok => ok);
+
+        Assert.Equal(8, admitted);
+        Assert.Equal(8, (await node.GetInfoAsync()).AllocatedVcpus);
+    }
+
+    [Fact]
+    public async Task An_overcommit_ratio_admits_more_vcpus_than_cpus()
+    {
+        var node = Node("paris", "over");
+        await node.RegisterAsync(new NodeSpec(2, 65536, CpuOvercommit: 2.0));
+
+        await node.AdmitAsync($"t/{_test}/a", new VmSpec(4, 1024));
+
+        await Assert.ThrowsAsync<InsufficientCapacityException>(() => node.AdmitAsync($"t/{_test}/b", new VmSpec(1, 1024)));
+    }
+
+    [Fact]
+    public async Task A_node_in_maintenance_takes_no_new_vm_and_says_so()
+    {
+        var node = Node("paris", "maint");
+        await node.RegisterAsync(new NodeSpec(4, 8192));
+        await node.SetStatusAsync(NodeStatus.Maintenance);
+
+        var error = await Assert.ThrowsAsync<VmTransitionException>(() => node.AdmitAsync($"t/{_test}/a", new VmSpec(1, 512)));
+
+        Assert.Contains("is Maintenance and takes no new VM", error.Message);
+        Assert.Equal(NodeStatus.Up, (await node.SetStatusAsync(NodeStatus.Up)).Status);
+    }
+
+    [Fact]
+    public async Task A_domain_that_disappears_from_the_hypervisor_is_noticed_and_its_vm_marked_failed()
+    {
+        var node = Node("lyon", "reconcile");
+        await node.RegisterAsync(new NodeSpec(4, 8192));
+        var vm = fixture.Client.GetGrain<IVmGrain>($"t/{_test}/lost");
+        await vm.DefineAsync(new VmSpec(1, 512), $"lyon/reconcile-{_test}");
+        await vm.StartAsync();
+
+        // Behind the agent's back, as an operator with virsh or a crash would.
+        await node.EvictAsync($"t/{_test}/lost");
+        await node.AdmitAsync($"t/{_test}/lost", new VmSpec(1, 512), defineDomain: false);
+        var lost = await node.ReconcileAsync();
+
+        Assert.Equal(1, lost);
+        var info = await vm.GetInfoAsync();
+        Assert.Equal(VmState.Failed, info.State);
+        Assert.Contains("disappeared", info.Failure);
+    }
+
+    [Fact]
+    public async Task Join_status_and_leave_events_reach_a_subscriber_in_order()
+    {
+        await using var recorder = await EventRecorder.StartAsync(fixture.Client, ["rennes"]);
+        var node = Node("rennes", "events");
+        var id = $"rennes/events-{_test}";
+
+        await node.RegisterAsync(new NodeSpec(2, 2048));
+        await node.SetStatusAsync(NodeStatus.Maintenance);
+        await node.LeaveAsync();
+
+        await recorder.WaitForAsync<NodeLeft>(e => e.Node == id);
+        var mine = recorder.Events.Where(e => e switch
+        {
+            NodeJoined j => j.Node == id,
+            NodeStatusChanged s => s.Node == id,
+            NodeLeft l => l.Node == id,
+            _ => false,
+        }).Select(e => e.GetType().Name).ToList();
+        Assert.Equal(["NodeJoined", "NodeStatusChanged", "NodeLeft"], mine);
+    }
+
+    [Fact]
+    public async Task A_node_with_vms_cannot_leave()
+    {
+        var node = Node("paris", "busy");
+        await node.RegisterAsync(new NodeSpec(2, 2048));
+        await node.AdmitAsync($"t/{_test}/a", new VmSpec(1, 512));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => node.LeaveAsync());
+
+        Assert.Contains("drain it first", error.Message);
+    }
+}
