@@ -27,6 +27,11 @@ public static class DomainXml
                 new XElement("source", new XAttribute("file", image)),
                 new XElement("target", new XAttribute("dev", "vda"), new XAttribute("bus", "virtio"))));
         }
+        if (kind != HypervisorKind.Test)
+        {
+            devices.Add(new XElement("serial", new XAttribute("type", "pty"), new XElement("target", new XAttribute("port", 0))));
+            devices.Add(new XElement("console", new XAttribute("type", "pty"), new XElement("target", new XAttribute("type", "serial"), new XAttribute("port", 0))));
+        }
         if (spec.Network is { } network)
         {
             devices.Add(new XElement("interface", new XAttribute("type", "network"),
@@ -40,7 +45,10 @@ public static class DomainXml
             spec.Uuid is { } uuid ? new XElement("uuid", uuid.ToString()) : null,
             new XElement("memory", new XAttribute("unit", "MiB"), spec.MemoryMiB),
             new XElement("vcpu", spec.Vcpus),
-            new XElement("os", new XElement("type", new XAttribute("arch", "x86_64"), "hvm")),
+            new XElement("os", new XElement("type", new XAttribute("arch", "x86_64"), "hvm"),
+                kind == HypervisorKind.Test ? null : new XElement("boot", new XAttribute("dev", "hd"))),
+            // ACPI lets a guest hear a graceful shutdown request; the test driver has no guest to tell.
+            kind == HypervisorKind.Test ? null : new XElement("features", new XElement("acpi")),
             new XElement("on_poweroff", "destroy"),
             new XElement("on_crash", "destroy"),
             devices);

@@ -38,4 +38,16 @@ public sealed class DomainXmlTests
         Assert.Equal(HypervisorKind.Test, DomainXml.KindFor("test:///default"));
         Assert.Equal(HypervisorKind.Kvm, DomainXml.KindFor("qemu:///system"));
     }
+
+    [Fact]
+    public void A_kvm_domain_boots_from_its_disk_hears_acpi_shutdown_and_has_a_serial_console()
+    {
+        var domain = XElement.Parse(DomainXml.Build(new DomainSpec("vm", 2, 1024, DiskImage: "/images/debian.qcow2", Network: "default"), HypervisorKind.Kvm));
+
+        Assert.Equal("hd", domain.Element("os")!.Element("boot")!.Attribute("dev")!.Value);
+        Assert.NotNull(domain.Element("features")!.Element("acpi"));
+        Assert.Equal("pty", domain.Element("devices")!.Element("console")!.Attribute("type")!.Value);
+        Assert.Equal("virtio", domain.Element("devices")!.Element("interface")!.Element("model")!.Attribute("type")!.Value);
+        Assert.Equal(("2", "1024"), (domain.Element("vcpu")!.Value, domain.Element("memory")!.Value));
+    }
 }
