@@ -21,6 +21,13 @@ public sealed record NodeLeft(string Site, DateTimeOffset At, [property: Id(0)] 
 [GenerateSerializer, Immutable, Alias("discovery.event.node-unreachable")]
 public sealed record NodeUnreachable(string Site, DateTimeOffset At, [property: Id(0)] string Node, [property: Id(1)] string Reason) : DiscoveryEvent(Site, At);
 
+/// <summary>
+/// The nodes of a site — each node's nearest neighbours — changed because <paramref name="Cause"/> joined, left or
+/// became unreachable. <paramref name="Nodes"/> is the site's reachable nodes after the change.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("discovery.event.neighbours")]
+public sealed record NeighboursChanged(string Site, DateTimeOffset At, [property: Id(0)] string Cause, [property: Id(1)] IReadOnlyList<string> Nodes) : DiscoveryEvent(Site, At);
+
 /// <summary>A node's status changed (e.g. up → maintenance).</summary>
 [GenerateSerializer, Immutable, Alias("discovery.event.node-status")]
 public sealed record NodeStatusChanged(string Site, DateTimeOffset At, [property: Id(0)] string Node, [property: Id(1)] Nodes.NodeStatus Status) : DiscoveryEvent(Site, At);

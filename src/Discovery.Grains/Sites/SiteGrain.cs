@@ -21,7 +21,10 @@ public sealed class SiteGrain(
     {
         RequireNodeName(nodeName);
         if (state.State.Nodes.Add(nodeName))
+        {
             await state.WriteStateAsync();
+            await PublishNeighboursAsync(nodeName);
+        }
     }
 
     /// <inheritdoc />
@@ -29,7 +32,10 @@ public sealed class SiteGrain(
     {
         RequireNodeName(nodeName);
         if (state.State.Nodes.Remove(nodeName) | state.State.AgentSilo.Remove(nodeName))
+        {
             await state.WriteStateAsync();
+            await PublishNeighboursAsync(nodeName);
+        }
     }
 
     /// <inheritdoc />
@@ -61,8 +67,16 @@ public sealed class SiteGrain(
                 $"silo {silo} that ran its agent was declared dead"), logger);
         }
         if (lost.Count > 0)
+            await PublishNeighboursAsync(string.Join(",", lost), lost);
+        if (lost.Count > 0)
             logger.LogWarning("Site {Site}: silo {Silo} died; {Count} node agents unreachable", Site, silo, lost.Count);
         return lost;
+    }
+
+    private Task PublishNeighboursAsync(string cause, IEnumerable<string>? unreachable = null)
+    {
+        var reachable = state.State.Nodes.Except(unreachable ?? []).Order().ToList();
+        return this.PublishAsync(new NeighboursChanged(Site, time.GetUtcNow(), cause, reachable), logger);
     }
 
     private void RequireNodeName(string nodeName)

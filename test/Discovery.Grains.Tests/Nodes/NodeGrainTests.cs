@@ -130,6 +130,11 @@ public sealed class NodeGrainTests(SiteClusterFixture fixture)
             _ => false,
         }).Select(e => e.GetType().Name).ToList();
         Assert.Equal(["NodeJoined", "NodeStatusChanged", "NodeLeft"], mine);
+        // The site's other nodes are told their neighbourhood changed, both ways.
+        var neighbours = recorder.Events.OfType<NeighboursChanged>().Where(e => e.Cause == $"events-{_test}").ToList();
+        Assert.Equal(2, neighbours.Count);
+        Assert.Contains($"events-{_test}", neighbours[0].Nodes);
+        Assert.DoesNotContain($"events-{_test}", neighbours[1].Nodes);
     }
 
     [Fact]

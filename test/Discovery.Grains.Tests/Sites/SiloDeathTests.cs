@@ -30,6 +30,8 @@ public sealed class SiloDeathTests : IAsyncLifetime
         var unreachable = await recorder.WaitForAsync<NodeUnreachable>(_ => true, count: 3, timeout: TimeSpan.FromSeconds(60));
         Assert.Equal(["lyon/node-1", "lyon/node-2", "lyon/node-3"], unreachable.Select(e => e.Node).Order());
         Assert.All(unreachable, e => Assert.Equal("lyon", e.Site));
+        var lyonNeighbours = await recorder.WaitForAsync<NeighboursChanged>(e => e.Site == "lyon" && e.Cause == "node-1,node-2,node-3");
+        Assert.Empty(lyonNeighbours.Single().Nodes);
         // Every silo sees the death and reports it; the site registry acts on the first report only.
         var again = await client.GetGrain<Abstractions.Sites.ISiteGrain>("lyon").SiloDeadAsync(lyon.SiloAddress.ToParsableString());
         Assert.Empty(again);
