@@ -10,6 +10,7 @@ namespace Discovery.Abstractions.Nodes;
 /// <param name="AllocatedVcpus">vCPUs reserved by the VMs on the node.</param>
 /// <param name="AllocatedMemoryMiB">Memory reserved by the VMs on the node.</param>
 /// <param name="Vms">The VMs on the node.</param>
+/// <param name="AllocatedDiskGiB">Disk reserved by the VMs on the node.</param>
 [GenerateSerializer, Immutable, Alias("discovery.node-info")]
 public sealed record NodeInfo(
     [property: Id(0)] NodeId Id,
@@ -20,7 +21,15 @@ public sealed record NodeInfo(
     [property: Id(5)] string? LibvirtUri = null,
     [property: Id(6)] int AllocatedVcpus = 0,
     [property: Id(7)] long AllocatedMemoryMiB = 0,
-    [property: Id(8)] IReadOnlyList<string>? Vms = null);
+    [property: Id(8)] IReadOnlyList<string>? Vms = null,
+    [property: Id(9)] long AllocatedDiskGiB = 0)
+{
+    /// <summary>What the node's VMs reserve.</summary>
+    public Resources Allocated => new(AllocatedVcpus, AllocatedMemoryMiB, AllocatedDiskGiB);
+
+    /// <summary>What is left for new VMs (nothing when the node was never registered).</summary>
+    public Resources Free => Spec is null ? Resources.None : Spec.Capacity - Allocated;
+}
 
 /// <summary>Whether a node takes work.</summary>
 public enum NodeStatus

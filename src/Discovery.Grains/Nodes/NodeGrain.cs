@@ -281,9 +281,9 @@ public sealed class NodeGrain(
 
     private NodeInfo Info()
     {
-        var (vcpus, memory) = NodeCapacity.Allocated(state.State.Vms.Values);
+        var allocated = NodeCapacity.Allocated(state.State.Vms.Values);
         return new NodeInfo(Id, state.State.Spec, topology.LocalSilo.ToParsableString(), topology.LocalSite,
-            state.State.Status, _uri, vcpus, memory, state.State.Vms.Keys.Order().ToList());
+            state.State.Status, _uri, allocated.Vcpus, allocated.MemoryMiB, state.State.Vms.Keys.Order().ToList(), allocated.DiskGiB);
     }
 
     private static DomainSpec ToDomainSpec(VmId id, VmSpec spec) => new(id.DomainName, spec.Vcpus, spec.MemoryMiB);

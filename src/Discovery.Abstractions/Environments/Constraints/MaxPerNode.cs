@@ -1,0 +1,24 @@
+namespace Discovery.Abstractions.Environments.Constraints;
+
+/// <summary>At most <paramref name="Max"/> of these VMs on any one node.</summary>
+/// <param name="Vms">The VMs it applies to; empty for all.</param>
+/// <param name="Max">The most of them one node may run.</param>
+[GenerateSerializer, Immutable, Alias("discovery.constraint.max-per-node")]
+public sealed record MaxPerNode(IReadOnlyList<string> Vms, [property: Id(0)] int Max) : PlacementConstraint(Vms)
+{
+    /// <inheritdoc />
+    protected override string Arguments => $"; max {Max}";
+
+    /// <inheritdoc />
+    public override string? ValidateArguments() => Max < 1 ? $"MaxPerNode needs max of at least 1 (got {Max})" : null;
+
+    /// <inheritdoc />
+    public override string? ConflictWith(PlacementConstraint other, IReadOnlyCollection<string> shared) =>
+        other is Gather && shared.Count > Max
+            ? $"{this} and {other}: {shared.Count} VMs ({string.Join(", ", shared)}) cannot share one node"
+            : null;
+
+    /// <inheritdoc />
+    public override string? Reject(PlacementHost candidate, IReadOnlyList<PlacedVm> placed) =>
+        placed.Count(p => p.Host.Node == candidate.Node) >= Max ? $"{this}: {candidate.Node} already runs {Max} of them" : null;
+}

@@ -1,0 +1,52 @@
+namespace Discovery.Abstractions.Environments;
+
+/// <summary>
+/// Where a VE should run close to: a site, a node, or the calling client (the site of the gateway it is connected
+/// to). Placement asks the closest nodes first and goes outward; <paramref name="MaxRttMs"/> bounds how far.
+/// </summary>
+/// <param name="Kind">What the locality is relative to.</param>
+/// <param name="Target">The site or node id for <see cref="LocalityKind.Site"/> and <see cref="LocalityKind.Node"/>.</param>
+/// <param name="MaxRttMs">The largest estimated round-trip time from there to any VM, in ms; null for no bound.</param>
+[GenerateSerializer, Immutable, Alias("discovery.locality")]
+public sealed record Locality(
+    [property: Id(0)] LocalityKind Kind,
+    [property: Id(1)] string? Target = null,
+    [property: Id(2)] double? MaxRttMs = null)
+{
+    /// <summary>Close to <paramref name="site"/>.</summary>
+    public static Locality NearSite(string site, double? maxRttMs = null) => new(LocalityKind.Site, site, maxRttMs);
+
+    /// <summary>Close to node <paramref name="node"/> (<c>site/name</c>).</summary>
+    public static Locality NearNode(string node, double? maxRttMs = null) => new(LocalityKind.Node, node, maxRttMs);
+
+    /// <summary>Close to the client that makes the request.</summary>
+    public static Locality NearCaller(double? maxRttMs = null) => new(LocalityKind.Caller, null, maxRttMs);
+
+    /// <summary>Null when usable, otherwise what is wrong.</summary>
+    public string? Validate() => this switch
+    {
+        { MaxRttMs: <= 0 or double.NaN } => $"the maximum RTT must be a positive number of ms (got {MaxRttMs})",
+        { Kind: LocalityKind.Site } when Sites.SiteName.Validate(Target) is { } bad => $"locality: {bad}",
+        { Kind: LocalityKind.Node } when !Nodes.NodeId.TryParse(Target, out _, out var bad) => $"locality: {bad}",
+        { Kind: LocalityKind.Caller, Target: not null } => "a locality near the caller takes no target",
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        (Kind == LocalityKind.Caller ? "near the caller" : $"near {Kind.ToString().ToLowerInvariant()} {Target}") +
+        (MaxRttMs is { } max ? $" within {max} ms" : "");
+}
+
+/// <summary>What a <see cref="Locality"/> is relative to.</summary>
+public enum LocalityKind
+{
+    /// <summary>A site (point of presence).</summary>
+    Site,
+
+    /// <summary>A node.</summary>
+    Node,
+
+    /// <summary>The calling client's gateway site.</summary>
+    Caller,
+}
