@@ -1,4 +1,5 @@
 using Discovery.Abstractions.Events;
+using Discovery.Grains.Environments;
 using Discovery.Grains.Hypervisors;
 using Discovery.Grains.Placement;
 using Discovery.Grains.Sites;
@@ -21,6 +22,9 @@ public static class DiscoverySiloBuilderExtensions
         silo.AddMemoryStreams(DiscoveryStreams.Provider);
         silo.Services.AddOptions<HypervisorOptions>();
         silo.Services.TryAddSingleton<HypervisorPool>();
+        silo.Services.AddOptions<PlacementOptions>();
+        silo.Services.TryAddSingleton<LatencyEstimator>();
+        silo.Services.TryAddSingleton<NearestNodes>();
         silo.Services.AddSingleton<SiloDeathWatcher>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeathWatcher>());
         return silo;

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Discovery.Abstractions.VirtualMachines;
 
 namespace Discovery.Abstractions.Nodes;
@@ -14,8 +15,11 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("register")]
     Task<NodeInfo> RegisterAsync(NodeSpec spec);
 
-    /// <summary>Returns what the node knows about itself, including the silo that hosts its agent.</summary>
-    [Alias("info")]
+    /// <summary>
+    /// Returns what the node knows about itself, including the silo that hosts its agent. It never waits for the
+    /// agent's current operation (a read must not deadlock with a site registry that asks while the agent reports).
+    /// </summary>
+    [Alias("info"), AlwaysInterleave]
     Task<NodeInfo> GetInfoAsync();
 
     /// <summary>Puts the node in maintenance (no new VMs) or back up.</summary>

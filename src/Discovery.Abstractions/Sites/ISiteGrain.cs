@@ -1,3 +1,6 @@
+using Orleans.Concurrency;
+using Discovery.Abstractions.Nodes;
+
 namespace Discovery.Abstractions.Sites;
 
 /// <summary>
@@ -18,6 +21,17 @@ public interface ISiteGrain : IGrainWithStringKey
     /// <summary>The names of the site's nodes, in order.</summary>
     [Alias("nodes")]
     Task<IReadOnlyList<string>> GetNodeNamesAsync();
+
+    /// <summary>A node agent's report of its status and load, after every change; the site keeps the latest.</summary>
+    [Alias("report-load"), OneWay]
+    Task ReportLoadAsync(NodeLoad load);
+
+    /// <summary>
+    /// The latest load of every node of the site, for placement. It may lag a little behind the nodes: a node admits
+    /// a VM only if it really has room, so a stale view costs a retry, never an over-commit.
+    /// </summary>
+    [Alias("loads")]
+    Task<IReadOnlyList<NodeLoad>> GetLoadsAsync();
 
     /// <summary>Records which silo now runs a node's agent.</summary>
     [Alias("node-activated")]

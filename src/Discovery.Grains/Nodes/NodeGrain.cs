@@ -62,6 +62,7 @@ public sealed class NodeGrain(
         }
         _uri = uri;
         StartReconciling();
+        ReportLoad();
         if (joined)
         {
             logger.LogInformation("Node {Node} joined: {Cpus} CPUs, {MemoryMiB} MiB, hypervisor {Uri} reports {HostCpus} CPUs",
@@ -85,6 +86,7 @@ public sealed class NodeGrain(
             state.State.Status = status;
             await state.WriteStateAsync();
             await this.PublishAsync(new NodeStatusChanged(Id.Site, time.GetUtcNow(), Id.ToString(), status), logger);
+            ReportLoad();
         }
         return Info();
     }
@@ -114,15 +116,23 @@ public sealed class NodeGrain(
                 return;
             throw new VmTransitionException($"VM {vm} is already on node {Id} with another spec ({admitted})");
         }
+        // A refusal means whoever asked had a stale view of this node: refresh the site's view too.
         if (state.State.Status != NodeStatus.Up)
+        {
+            ReportLoad();
             throw new VmTransitionException($"node {Id} is {state.State.Status} and takes no new VM");
+        }
         if (NodeCapacity.Refusal(node, state.State.Vms.Values, spec) is { } full)
+        {
+            ReportLoad();
             throw new InsufficientCapacityException($"node {Id} cannot take VM {vm}: it {full}");
+        }
 
         if (defineDomain)
             await OnHypervisor(() => Connection.DefineDomain(DomainXml.Build(ToDomainSpec(id, spec), DomainXml.KindFor(_uri!))).Dispose());
         state.State.Vms[vm] = spec;
         await state.WriteStateAsync();
+        ReportLoad();
     }
 
     /// <inheritdoc />
@@ -162,6 +172,7 @@ public sealed class NodeGrain(
         });
         state.State.Vms.Remove(vm);
         await state.WriteStateAsync();
+        ReportLoad();
     }
 
     /// <inheritdoc />
@@ -203,6 +214,9 @@ public sealed class NodeGrain(
                 using var defined = Connection.DefineDomain(transfer.DomainXml);
                 return VmState.Stopped == transfer.WasState ? VmState.Stopped : VmState.Defined;
             }
+            // Defined first, so the restored domain is persistent here: a restore alone gives a transient domain
+            // that vanishes at its first shutdown.
+            Connection.DefineDomain(transfer.DomainXml).Dispose();
             var file = hypervisors.StateFile(id.DomainName);
             try
             {
@@ -262,6 +276,13 @@ public sealed class NodeGrain(
         return lost.Count;
     }
 
+    // One-way: the site's view may lag, never the node's own accounting, which alone decides admissions.
+    private void ReportLoad()
+    {
+        if (state.State.Spec is { } spec)
+            SiteRegistry.ReportLoadAsync(new NodeLoad(Id.ToString(), state.State.Status, spec.Capacity, NodeCapacity.Allocated(state.State.Vms.Values))).Ignore();
+    }
+
     private ISiteGrain SiteRegistry => GrainFactory.GetGrain<ISiteGrain>(Id.Site);
 
     private LibvirtConnection Connection => hypervisors.Connect(_uri ?? throw new InvalidOperationException($"node {Id} is not registered"));
@@ -277,7 +298,7 @@ public sealed class NodeGrain(
     }
 
     private void StartReconciling() =>
-        this.RegisterGrainTimer(async _ => await ReconcileAsync(), new GrainTimerCreationOptions(options.Value.ReconcileInterval, options.Value.ReconcileInterval) { KeepAlive = true });
+        this.RegisterGrainTimer(async _ => { await ReconcileAsync(); ReportLoad(); }, new GrainTimerCreationOptions(options.Value.ReconcileInterval, options.Value.ReconcileInterval) { KeepAlive = true });
 
     private NodeInfo Info()
     {

@@ -14,7 +14,41 @@ public sealed class SiteGrain(
     TimeProvider time,
     ILogger<SiteGrain> logger) : Grain, ISiteGrain
 {
+    // Soft state: rebuilt from the nodes' reports, and from the nodes themselves after a reactivation.
+    private readonly Dictionary<string, NodeLoad> _loads = new(StringComparer.Ordinal);
+
     private string Site => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public Task ReportLoadAsync(NodeLoad load)
+    {
+        var node = NodeId.Parse(load.Node);
+        if (node.Site != Site)
+            throw new ArgumentException($"site {Site} got the load of node {load.Node} of another site", nameof(load));
+        _loads[node.Name] = load;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<NodeLoad>> GetLoadsAsync()
+    {
+        var missing = state.State.Nodes.Where(n => !_loads.ContainsKey(n)).ToList();
+        var asked = await Task.WhenAll(missing.Select(async n =>
+        {
+            try
+            {
+                var info = await GrainFactory.GetGrain<INodeGrain>($"{Site}/{n}").GetInfoAsync();
+                return info.Spec is null ? null : new NodeLoad(info.Id.ToString(), info.Status, info.Spec.Capacity, info.Allocated);
+            }
+            catch (SiteUnavailableException)
+            {
+                return null; // its site has no silo up: not a candidate until it comes back
+            }
+        }));
+        foreach (var load in asked.OfType<NodeLoad>())
+            _loads.TryAdd(NodeId.Parse(load.Node).Name, load);
+        return state.State.Nodes.Where(_loads.ContainsKey).Select(n => _loads[n]).ToList();
+    }
 
     /// <inheritdoc />
     public async Task AddNodeAsync(string nodeName)
@@ -31,6 +65,7 @@ public sealed class SiteGrain(
     public async Task RemoveNodeAsync(string nodeName)
     {
         RequireNodeName(nodeName);
+        _loads.Remove(nodeName);
         if (state.State.Nodes.Remove(nodeName) | state.State.AgentSilo.Remove(nodeName))
         {
             await state.WriteStateAsync();
@@ -59,7 +94,10 @@ public sealed class SiteGrain(
             return [];
         var lost = state.State.AgentSilo.Where(a => a.Value == silo).Select(a => a.Key).Order().ToList();
         foreach (var node in lost)
+        {
             state.State.AgentSilo.Remove(node);
+            _loads.Remove(node);
+        }
         await state.WriteStateAsync();
         foreach (var node in lost)
         {

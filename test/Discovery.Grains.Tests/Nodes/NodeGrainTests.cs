@@ -36,8 +36,8 @@ public sealed class NodeGrainTests(SiteClusterFixture fixture)
         var memory = await Assert.ThrowsAsync<InsufficientCapacityException>(() => node.AdmitAsync($"t/{_test}/c", new VmSpec(1, 8192)));
         await node.AdmitAsync($"t/{_test}/d", new VmSpec(1, 4096));
 
-        Assert.Contains("needs 2 vCPUs but only 1 of 4 are free", cpu.Message);
-        Assert.Contains("needs 8192 MiB but only 4096 of 8192 MiB are free", memory.Message);
+        Assert.Contains("needs 2 vCPUs but only 1 are free (capacity 4 vCPUs", cpu.Message);
+        Assert.Contains("needs 8192 MiB but only 4096 MiB are free", memory.Message);
         var info = await node.GetInfoAsync();
         Assert.Equal((4, 8192L), (info.AllocatedVcpus, info.AllocatedMemoryMiB));
     }

@@ -73,6 +73,9 @@ public sealed class VmLifecycleTests(SiteClusterFixture fixture)
         Assert.Equal(0, source.AllocatedVcpus);
         Assert.Equal(2, target.AllocatedVcpus);
         Assert.Equal(VmState.Suspended, (await vm.SuspendAsync()).State); // the domain really is on the target now
+        // … and it is defined there for good: it survives a stop and starts again.
+        await vm.StopAsync(force: true);
+        Assert.Equal(VmState.Running, (await vm.StartAsync()).State);
     }
 
     [Fact]

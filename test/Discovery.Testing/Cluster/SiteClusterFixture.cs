@@ -20,6 +20,13 @@ public class SiteClusterFixture : IAsyncLifetime
     /// <summary>The sites of the initial silos, in silo order.</summary>
     public static readonly IReadOnlyList<string> Sites = ["paris", "lyon", "rennes"];
 
+    /// <summary>Where the sites are: lyon is about 390 km from paris, rennes about 310 km, lyon–rennes about 560 km.</summary>
+    public static readonly SiteCatalog Catalog = new([
+        new SiteLocation("paris", 48.8566, 2.3522, "fr-north"),
+        new SiteLocation("lyon", 45.7640, 4.8357, "fr-south"),
+        new SiteLocation("rennes", 48.1173, -1.6778, "fr-north"),
+    ]);
+
     private readonly ConcurrentDictionary<string, string> _siteOfSilo = new();
 
     /// <summary>The running cluster.</summary>
@@ -43,7 +50,7 @@ public class SiteClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((options, silo) =>
         {
             var site = _siteOfSilo.GetOrAdd(options.SiloName, _ => Sites[_siteOfSilo.Count % Sites.Count]);
-            silo.AddDiscoveryCore(site);
+            silo.AddDiscoveryCore(site, Catalog);
             silo.AddProcessWideGrainStorage(StorageNames.State);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             ConfigureSilo(site, silo);

@@ -1,0 +1,32 @@
+namespace Discovery.Grains.Environments;
+
+/// <summary>How VEs are placed (section <c>Discovery:Placement</c>).</summary>
+public sealed class PlacementOptions
+{
+    /// <summary>The most (VM, candidate) pairs one search examines before giving up.</summary>
+    public int MaxSearchSteps { get; set; } = 200_000;
+
+    /// <summary>How many times a deployment re-plans when a node turned out fuller than its site reported.</summary>
+    public int MaxReservationAttempts { get; set; } = 5;
+
+    /// <summary>Estimated RTT between two VMs on one node, in ms.</summary>
+    public double SameNodeRttMs { get; set; } = 0.1;
+
+    /// <summary>Estimated RTT between two nodes of one site, in ms.</summary>
+    public double SameSiteRttMs { get; set; } = 0.5;
+
+    /// <summary>Fixed part of the RTT between two sites, in ms (routers, access).</summary>
+    public double SiteBaseRttMs { get; set; } = 1.0;
+
+    /// <summary>
+    /// RTT per km of great-circle distance between two sites, in ms: light in fibre covers about 200 km per ms, both
+    /// ways, over paths about 1.5 times longer than the great circle.
+    /// </summary>
+    public double RttMsPerKm { get; set; } = 0.015;
+
+    /// <summary>The RTT assumed to a site whose location is unknown, in ms: far, but reachable.</summary>
+    public double UnknownSiteRttMs { get; set; } = 500;
+
+    /// <summary>How many completed requests a VE remembers for idempotent retries.</summary>
+    public int RememberedRequests { get; set; } = 64;
+}

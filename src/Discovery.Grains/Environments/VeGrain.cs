@@ -1,0 +1,372 @@
+using Discovery.Abstractions.Environments;
+using Discovery.Abstractions.Environments.Constraints;
+using Discovery.Abstractions.Images;
+using Discovery.Abstractions.Nodes;
+using Discovery.Abstractions.Placement;
+using Discovery.Abstractions.Sites;
+using Discovery.Abstractions.VirtualMachines;
+using Discovery.Grains.Sites;
+using Discovery.Placement;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+
+namespace Discovery.Grains.Environments;
+
+/// <summary>
+/// One VE: its spec, where each VM was placed and why, and its lifecycle. Placement is computed here from the loads
+/// of the sites nearest the requester, one site more at a time; the node agents alone decide whether a VM fits, so a
+/// stale view costs a re-plan, never an over-commit.
+/// </summary>
+public sealed class VeGrain(
+    [PersistentState("ve", StorageNames.State)] IPersistentState<VeRecord> record,
+    NearestNodes nearest,
+    LatencyEstimator latency,
+    SiteTopology topology,
+    IOptions<PlacementOptions> options,
+    TimeProvider time,
+    ILogger<VeGrain> logger) : Grain, IVeGrain
+{
+    /// <summary>The request-context key under which clients say which site they are connected through.</summary>
+    public const string CallerSiteKey = "discovery.caller-site";
+
+    private VeId Id => VeId.Parse(this.GetPrimaryKeyString());
+
+    private VeRecord R => record.State;
+
+    /// <inheritdoc />
+    public Task<VeInfo> ConfigureAsync(VeSpec spec, string requestId) => OnceAsync(requestId, "configure", async () =>
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (R.Nodes.Count > 0)
+            throw new VeOperationException($"VE {Id} is deployed ({R.Status}); delete it before changing its spec");
+        var problems = spec.Validate().Concat(await InfrastructureProblemsAsync(spec)).ToList();
+        if (problems.Count > 0)
+            throw new InvalidVeSpecException($"VE {Id}: {string.Join("; ", problems)}");
+        R.Spec = spec;
+        R.Status = VeStatus.Configured;
+        await record.WriteStateAsync();
+        return await LocateAsync();
+    });
+
+    /// <inheritdoc />
+    public Task<VeInfo> DeployAsync(string requestId, Locality? near = null) => OnceAsync(requestId, "deploy", async () =>
+    {
+        var spec = RequireSpec();
+        if (R.Status != VeStatus.Configured)
+            throw new VeOperationException($"VE {Id} is {R.Status}; deploy needs a configured VE that is not deployed yet");
+        var locality = near ?? spec.Near ?? Locality.NearCaller();
+        var requester = Resolve(locality);
+        var total = spec.Instances().Count * 2;
+        var plan = await ReserveAsync(PlacementProblem.For(spec), requester, locality.MaxRttMs, "deploy", total);
+        R.Requester = requester;
+        foreach (var (vm, candidate) in plan)
+            R.Nodes[vm] = candidate.Host.Node;
+        await record.WriteStateAsync();
+
+        var done = total / 2;
+        try
+        {
+            foreach (var vm in plan.Keys)
+            {
+                await Vm(vm).StartAsync();
+                await ProgressAsync("deploy", ++done, total, $"{vm} started on {plan[vm].Host.Node}");
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await ProgressAsync("deploy", done, total, $"starting failed ({e.Message}); rolling back");
+            await RemoveVmsAsync(plan.Keys);
+            R.Nodes.Clear();
+            R.Requester = null;
+            await record.WriteStateAsync();
+            throw new PlacementFailedException($"VE {Id}: a VM failed to start, nothing is left deployed: {e.Message}");
+        }
+        R.Status = VeStatus.Running;
+        await record.WriteStateAsync();
+        logger.LogInformation("VE {Ve} deployed near {Requester}: {Placement}", Id, requester, string.Join(", ", plan.Select(p => $"{p.Key}@{p.Value.Host.Node}")));
+        return await LocateAsync();
+    });
+
+    /// <inheritdoc />
+    public Task<VeInfo> SuspendAsync(string requestId) =>
+        OnceAsync(requestId, "suspend", () => ForEachVmAsync("suspend", [VeStatus.Running], VeStatus.Suspended, (vm, state) =>
+            state == VmState.Running ? vm.SuspendAsync() : null));
+
+    /// <inheritdoc />
+    public Task<VeInfo> ResumeAsync(string requestId) =>
+        OnceAsync(requestId, "resume", () => ForEachVmAsync("resume", [VeStatus.Suspended], VeStatus.Running, (vm, state) =>
+            state == VmState.Suspended ? vm.ResumeAsync() : null));
+
+    /// <inheritdoc />
+    public Task<VeInfo> StopAsync(string requestId, bool force = false) =>
+        OnceAsync(requestId, "stop", () => ForEachVmAsync("stop", [VeStatus.Running, VeStatus.Suspended, VeStatus.Degraded], VeStatus.Stopped, (vm, state) =>
+            state is VmState.Running or VmState.Suspended ? vm.StopAsync(force) : null));
+
+    /// <inheritdoc />
+    public Task<VeInfo> StartAsync(string requestId) =>
+        OnceAsync(requestId, "start", () => ForEachVmAsync("start", [VeStatus.Stopped], VeStatus.Running, (vm, state) =>
+            state is VmState.Stopped or VmState.Defined ? vm.StartAsync() : null));
+
+    /// <inheritdoc />
+    public Task<VeInfo> RelocateAsync(Locality to, string requestId, string? vm = null) => OnceAsync(requestId, "relocate", async () =>
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        var spec = RequireSpec();
+        if (to.Validate() is { } badLocality)
+            throw new ArgumentException($"VE {Id}: {badLocality}", nameof(to));
+        if (R.Nodes.Count == 0)
+            throw new VeOperationException($"VE {Id} is not deployed; deploy it near {to} instead");
+        var moving = vm is null ? R.Nodes.Keys.ToList() : [vm];
+        if (vm is not null && !R.Nodes.ContainsKey(vm))
+            throw new VeOperationException($"VE {Id} has no VM '{vm}' (it has {string.Join(", ", R.Nodes.Keys)})");
+        var refusals = moving.SelectMany(m => spec.AllConstraints.Where(c => spec.MembersOf(c).Contains(m)).Select(c => c.RefuseMove(m))).OfType<string>().ToList();
+        if (refusals.Count > 0)
+            throw new VeOperationException($"VE {Id}: {string.Join("; ", refusals)}");
+
+        var requester = Resolve(to);
+        var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
+        var plan = await PlanAsync(PlacementProblem.For(spec, current, moving), requester, to.MaxRttMs);
+        var moved = new List<(string Vm, string From)>();
+        var total = plan.Count;
+        try
+        {
+            foreach (var (name, candidate) in plan.Where(p => p.Value.Host.Node != R.Nodes[p.Key]))
+            {
+                var from = R.Nodes[name];
+                await Vm(name).MigrateAsync(candidate.Host.Node);
+                moved.Add((name, from));
+                R.Nodes[name] = candidate.Host.Node;
+                await record.WriteStateAsync();
+                await ProgressAsync("relocate", moved.Count, total, $"{name} moved from {from} to {candidate.Host.Node}");
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Half a relocation may break a constraint (SiteGather, Among): move back what already moved.
+            foreach (var (name, from) in Enumerable.Reverse(moved))
+            {
+                await Vm(name).MigrateAsync(from);
+                R.Nodes[name] = from;
+            }
+            await record.WriteStateAsync();
+            throw new PlacementFailedException($"VE {Id}: relocation failed and was undone: {e.Message}");
+        }
+        R.Requester = requester;
+        await record.WriteStateAsync();
+        return await LocateAsync();
+    });
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string requestId)
+    {
+        await OnceAsync(requestId, "delete", async () =>
+        {
+            await RemoveVmsAsync(R.Nodes.Keys.ToList());
+            var gone = new VeInfo(Id.ToString(), VeStatus.None, null, null, []);
+            await record.ClearStateAsync();
+            await ProgressAsync("delete", 1, 1, "deleted");
+            return gone;
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<VeInfo> LocateAsync()
+    {
+        var spec = R.Spec;
+        if (spec is null)
+            return new VeInfo(Id.ToString(), VeStatus.None, null, null, []);
+        var requester = R.Requester;
+        var vms = await Task.WhenAll(spec.Instances().Select(async i =>
+        {
+            if (!R.Nodes.TryGetValue(i.Vm, out var node))
+                return new VmPlacement(i.Vm, null, null, VmState.None, null);
+            var info = await Vm(i.Vm).GetInfoAsync();
+            var host = Host(info.Node ?? node);
+            return new VmPlacement(i.Vm, host.Node, host.Site, info.State, requester is null ? null : latency.RttMs(requester, host));
+        }));
+        var status = R.Status == VeStatus.Running && vms.Any(v => v.State == VmState.Failed) ? VeStatus.Degraded : R.Status;
+        return new VeInfo(Id.ToString(), status, spec, requester?.ToString(), vms);
+    }
+
+    // Plans, then reserves every VM on its node; when a node turns out fuller than its site said, releases what this
+    // attempt reserved and plans again with fresh loads.
+    private async Task<IReadOnlyDictionary<string, Candidate>> ReserveAsync(PlacementProblem problem, Requester requester, double? maxRttMs, string operation, int total)
+    {
+        var spec = RequireSpec();
+        var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
+        string? lastRefusal = null;
+        for (var attempt = 1; attempt <= options.Value.MaxReservationAttempts; attempt++)
+        {
+            var plan = await PlanAsync(problem, requester, maxRttMs);
+            var reserved = new List<string>();
+            try
+            {
+                foreach (var (vm, candidate) in plan)
+                {
+                    await Vm(vm).DefineAsync(templates[vm].Spec, candidate.Host.Node);
+                    reserved.Add(vm);
+                    await ProgressAsync(operation, reserved.Count, total, $"{vm} reserved on {candidate.Host.Node} ({candidate.RttMs:0.#} ms away)");
+                }
+                return plan;
+            }
+            catch (Exception e) when (e is InsufficientCapacityException or VmTransitionException or SiteUnavailableException)
+            {
+                lastRefusal = e.Message;
+                logger.LogInformation("VE {Ve}: attempt {Attempt} to reserve failed ({Reason}); releasing and planning again", Id, attempt, e.Message);
+                await RemoveVmsAsync(reserved);
+            }
+        }
+        throw new PlacementFailedException($"VE {Id}: nodes kept refusing the planned VMs after {options.Value.MaxReservationAttempts} attempts; last: {lastRefusal}");
+    }
+
+    // Adds the sites nearest the requester one at a time until the search finds a placement.
+    private async Task<IReadOnlyDictionary<string, Candidate>> PlanAsync(PlacementProblem problem, Requester requester, double? maxRttMs)
+    {
+        var search = new PlacementSearch(options.Value.MaxSearchSteps);
+        var candidates = new List<Candidate>();
+        PlacementOutcome? outcome = null;
+        var sites = nearest.SitesByDistance(requester, maxRttMs);
+        foreach (var site in sites)
+        {
+            candidates.AddRange(await nearest.RingAsync(requester, site, maxRttMs));
+            outcome = search.Solve(problem, candidates);
+            if (outcome.Succeeded)
+                return outcome.Plan!;
+        }
+        var reach = maxRttMs is { } max ? $" within {max} ms of {requester}" : "";
+        throw new PlacementFailedException($"VE {Id}: no placement{reach} across {sites.Count} sites: {outcome?.Failure ?? "no site is up"}");
+    }
+
+    private async Task<VeInfo> ForEachVmAsync(string operation, VeStatus[] from, VeStatus to, Func<IVmGrain, VmState, Task<VmInfo>?> act)
+    {
+        RequireSpec();
+        if (!from.Contains(R.Status) && R.Status != to)
+            throw new VeOperationException($"VE {Id} is {R.Status}; {operation} needs {string.Join(" or ", from)}");
+        var done = 0;
+        foreach (var vm in R.Nodes.Keys.Order(StringComparer.Ordinal))
+        {
+            var grain = Vm(vm);
+            if (act(grain, (await grain.GetInfoAsync()).State) is { } call)
+                await call;
+            await ProgressAsync(operation, ++done, R.Nodes.Count, $"{vm}: {operation} done");
+        }
+        R.Status = to;
+        await record.WriteStateAsync();
+        return await LocateAsync();
+    }
+
+    private async Task RemoveVmsAsync(IEnumerable<string> vms)
+    {
+        foreach (var vm in vms)
+        {
+            var grain = Vm(vm);
+            var state = (await grain.GetInfoAsync()).State;
+            if (state is VmState.Running or VmState.Suspended)
+                await grain.StopAsync(force: true);
+            await grain.DeleteAsync();
+        }
+    }
+
+    // Checks that need the infrastructure: images that exist, and VMs that fit on some node.
+    private async Task<List<string>> InfrastructureProblemsAsync(VeSpec spec)
+    {
+        if (spec.Validate().Count > 0)
+            return [];
+        var problems = new List<string>();
+        foreach (var image in spec.Vms.Select(v => v.Image).OfType<string>().Distinct())
+        {
+            if (await GrainFactory.GetGrain<IImageGrain>(image).GetInfoAsync() is null)
+                problems.Add($"image '{image}' (VM {string.Join(", ", spec.Vms.Where(v => v.Image == image).Select(v => v.Name))}) is unknown");
+        }
+        var loads = (await Task.WhenAll(topology.SitesUp().Select(s => GrainFactory.GetGrain<ISiteGrain>(s).GetLoadsAsync()))).SelectMany(l => l).ToList();
+        foreach (var template in spec.Vms.Where(t => !loads.Any(l => l.Capacity.Holds(t.Demand))))
+        {
+            var largest = loads.MaxBy(l => l.Capacity.Vcpus);
+            problems.Add(largest is null
+                ? $"VM '{template.Name}' cannot run anywhere: no node is registered on a site that is up"
+                : $"VM '{template.Name}' needs {template.Demand}, more than any node has (the largest, {largest.Node}, has {largest.Capacity})");
+        }
+        return problems;
+    }
+
+    private Requester Resolve(Locality locality)
+    {
+        if (locality.Validate() is { } problem)
+            throw new ArgumentException($"VE {Id}: {problem}");
+        return locality.Kind switch
+        {
+            LocalityKind.Site => new Requester(locality.Target!),
+            LocalityKind.Node => Requester.AtNode(locality.Target!),
+            _ => RequestContext.Get(CallerSiteKey) is string site
+                ? new Requester(site)
+                : throw new VeOperationException($"VE {Id}: the caller's site is unknown; connect with DiscoveryClient (it finds its gateway's site) or place the VE near a site or node"),
+        };
+    }
+
+    // Runs a state-changing request once: a retry with the same id gets the first outcome, result or error.
+    private async Task<VeInfo> OnceAsync(string requestId, string operation, Func<Task<VeInfo>> run)
+    {
+        if (string.IsNullOrWhiteSpace(requestId))
+            throw new ArgumentException($"VE {Id}: {operation} needs a request id (any unique string, reused only to retry)", nameof(requestId));
+        if (R.Requests.FirstOrDefault(r => r.RequestId == requestId) is { } done)
+        {
+            if (done.Operation != operation)
+                throw new VeOperationException($"VE {Id}: request id '{requestId}' was already used for {done.Operation}, not {operation}");
+            return done.Error is null ? done.Result! : throw Rebuild(done);
+        }
+        try
+        {
+            var result = await run();
+            await RememberAsync(new CompletedRequest(requestId, operation, result));
+            return result;
+        }
+        catch (Exception e) when (e is InvalidVeSpecException or PlacementFailedException or VeOperationException)
+        {
+            await RememberAsync(new CompletedRequest(requestId, operation, null, e.Message, e.GetType().Name));
+            throw;
+        }
+    }
+
+    private async Task RememberAsync(CompletedRequest request)
+    {
+        if (request.Operation == "delete")
+            return; // a deleted VE has no record left to remember in; deleting twice is harmless anyway
+        R.Requests.Add(request);
+        if (R.Requests.Count > options.Value.RememberedRequests)
+            R.Requests.RemoveAt(0);
+        await record.WriteStateAsync();
+    }
+
+    private static Exception Rebuild(CompletedRequest done) => done.ErrorKind switch
+    {
+        nameof(InvalidVeSpecException) => new InvalidVeSpecException(done.Error!),
+        nameof(PlacementFailedException) => new PlacementFailedException(done.Error!),
+        _ => new VeOperationException(done.Error!),
+    };
+
+    private VeSpec RequireSpec() =>
+        R.Spec ?? throw new VeOperationException($"VE {Id} is not configured; configure it with a spec first");
+
+    private PlacementHost Host(string node)
+    {
+        var id = NodeId.Parse(node);
+        return new PlacementHost(id.ToString(), id.Site, latency.RegionOf(id.Site));
+    }
+
+    private IVmGrain Vm(string vm) => GrainFactory.GetGrain<IVmGrain>(Id.Vm(vm).Value);
+
+    private async Task ProgressAsync(string operation, int done, int total, string message)
+    {
+        try
+        {
+            var stream = this.GetStreamProvider(Abstractions.Events.DiscoveryStreams.Provider)
+                .GetStream<VeProgress>(StreamId.Create(VeStreams.Namespace, Id.ToString()));
+            await stream.OnNextAsync(new VeProgress(Id.ToString(), time.GetUtcNow(), operation, done, total, message));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "VE {Ve}: could not publish progress of {Operation}", Id, operation);
+        }
+    }
+}
