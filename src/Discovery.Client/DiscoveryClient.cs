@@ -1,4 +1,5 @@
 using System.Net;
+using Discovery.Abstractions.Environments;
 using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Sites;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,12 +19,20 @@ public sealed class DiscoveryClient : IAsyncDisposable
 {
     private const string PostgresInvariant = "Npgsql";
     private readonly IHost _host;
+    private readonly CallerSite _callerSite;
 
-    private DiscoveryClient(IHost host)
+    private DiscoveryClient(IHost host, CallerSite callerSite)
     {
         _host = host;
+        _callerSite = callerSite;
         Grains = host.Services.GetRequiredService<IClusterClient>();
     }
+
+    /// <summary>
+    /// The site this client calls from: <see cref="DiscoveryClientOptions.Site"/>, else its gateway's site. Every call
+    /// carries it, so a VE placed near the caller lands near this client.
+    /// </summary>
+    public string Site => _callerSite.Name!;
 
     /// <summary>The Orleans client, for calls the facade does not cover.</summary>
     public IClusterClient Grains { get; }
@@ -41,6 +50,9 @@ public sealed class DiscoveryClient : IAsyncDisposable
             ? $"gateway(s) {string.Join(", ", options.Gateways)}"
             : $"the gateways listed in PostgreSQL {Describe(options.Connection)}";
 
+        if (options.Site is { } site && SiteName.Validate(site) is { } badSite)
+            throw new ArgumentException($"client site: {badSite}", nameof(options));
+        var callerSite = new CallerSite { Name = options.Site };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
         builder.UseOrleansClient(client =>
@@ -51,13 +63,15 @@ public sealed class DiscoveryClient : IAsyncDisposable
             else
                 client.UseStaticClustering(gateways);
             client.AddMemoryStreams(DiscoveryStreams.Provider);
+            client.AddOutgoingGrainCallFilter(callerSite.StampAsync);
             client.UseConnectionRetryFilter(new RetryUntil(DateTimeOffset.UtcNow + options.ConnectTimeout, options.RetryDelay).ShouldRetry);
         });
         var host = builder.Build();
         try
         {
             await host.StartAsync(cancellationToken);
-            return new DiscoveryClient(host);
+            callerSite.Name ??= await host.Services.GetRequiredService<IClusterClient>().GetGrain<IGatewaySiteGrain>(Guid.NewGuid()).GetSiteAsync();
+            return new DiscoveryClient(host, callerSite);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -106,6 +120,30 @@ public sealed class DiscoveryClient : IAsyncDisposable
     {
         var b = new NpgsqlConnectionStringBuilder(connection);
         return $"Host={b.Host};Port={b.Port};Database={b.Database}";
+    }
+
+    // Puts the client's site on every outgoing call that does not already name one.
+    private sealed class CallerSite
+    {
+        public string? Name { get; set; }
+
+        public async Task StampAsync(IOutgoingGrainCallContext context)
+        {
+            if (Name is null || RequestContext.Get(Locality.CallerSiteContextKey) is not null)
+            {
+                await context.Invoke();
+                return;
+            }
+            RequestContext.Set(Locality.CallerSiteContextKey, Name);
+            try
+            {
+                await context.Invoke();
+            }
+            finally
+            {
+                RequestContext.Remove(Locality.CallerSiteContextKey);
+            }
+        }
     }
 
     private sealed class Subscription : IAsyncDisposable

@@ -21,6 +21,12 @@ public sealed class DiscoveryClientOptions
     /// <summary>The service id the silos were started with.</summary>
     public string ServiceId { get; set; } = "discovery";
 
+    /// <summary>
+    /// The site this client calls from, which "near the caller" placements mean. Null (the default): the site of the
+    /// gateway the client connected through.
+    /// </summary>
+    public string? Site { get; set; }
+
     /// <summary>How long to keep trying to reach a gateway before giving up.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

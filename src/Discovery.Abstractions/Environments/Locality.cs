@@ -13,6 +13,12 @@ public sealed record Locality(
     [property: Id(1)] string? Target = null,
     [property: Id(2)] double? MaxRttMs = null)
 {
+    /// <summary>
+    /// The request-context key under which a client says which site it calls from; <see cref="LocalityKind.Caller"/>
+    /// means that site. The client SDK sets it to its gateway's site.
+    /// </summary>
+    public const string CallerSiteContextKey = "discovery.caller-site";
+
     /// <summary>Close to <paramref name="site"/>.</summary>
     public static Locality NearSite(string site, double? maxRttMs = null) => new(LocalityKind.Site, site, maxRttMs);
 

@@ -29,4 +29,13 @@ public sealed class PlacementOptions
 
     /// <summary>How many completed requests a VE remembers for idempotent retries.</summary>
     public int RememberedRequests { get; set; } = 64;
+
+    /// <summary>Null when every value is usable, else which key is wrong (relative to the section) and why.</summary>
+    public string? Validate() =>
+        MaxSearchSteps < 1 ? $"MaxSearchSteps must be at least 1 (got {MaxSearchSteps})"
+        : MaxReservationAttempts < 1 ? $"MaxReservationAttempts must be at least 1 (got {MaxReservationAttempts})"
+        : RememberedRequests < 1 ? $"RememberedRequests must be at least 1 (got {RememberedRequests})"
+        : new[] { SameNodeRttMs, SameSiteRttMs, SiteBaseRttMs, RttMsPerKm, UnknownSiteRttMs }.Any(v => v < 0 || double.IsNaN(v))
+            ? "the RTT estimates (SameNodeRttMs, SameSiteRttMs, SiteBaseRttMs, RttMsPerKm, UnknownSiteRttMs) must not be negative"
+        : null;
 }

@@ -27,9 +27,6 @@ public sealed class VeGrain(
     TimeProvider time,
     ILogger<VeGrain> logger) : Grain, IVeGrain
 {
-    /// <summary>The request-context key under which clients say which site they are connected through.</summary>
-    public const string CallerSiteKey = "discovery.caller-site";
-
     private VeId Id => VeId.Parse(this.GetPrimaryKeyString());
 
     private VeRecord R => record.State;
@@ -298,7 +295,7 @@ public sealed class VeGrain(
         {
             LocalityKind.Site => new Requester(locality.Target!),
             LocalityKind.Node => Requester.AtNode(locality.Target!),
-            _ => RequestContext.Get(CallerSiteKey) is string site
+            _ => RequestContext.Get(Locality.CallerSiteContextKey) is string site
                 ? new Requester(site)
                 : throw new VeOperationException($"VE {Id}: the caller's site is unknown; connect with DiscoveryClient (it finds its gateway's site) or place the VE near a site or node"),
         };

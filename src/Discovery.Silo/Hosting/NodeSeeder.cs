@@ -1,3 +1,4 @@
+using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Nodes;
 using Discovery.Grains.Sites;
 using Discovery.Silo.Infrastructure;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Discovery.Silo.Hosting;
 
 /// <summary>
-/// Registers the nodes of this silo's site from the infrastructure file once the silo is up. Registration is
+/// Registers the images and the nodes of this silo's site from the infrastructure file once the silo is up. Registration is
 /// idempotent, so every silo of a site may do it and restarts change nothing.
 /// </summary>
 internal sealed class NodeSeeder(
@@ -17,6 +18,8 @@ internal sealed class NodeSeeder(
 {
     public async Task Execute(CancellationToken cancellationToken)
     {
+        foreach (var image in infrastructure.Images ?? [])
+            await grains.GetGrain<IImageGrain>(image.Name).RegisterAsync(new ImageInfo(image.SizeGiB, image.Description));
         var entry = infrastructure.FindSite(site.Name);
         if (entry is null)
         {

@@ -1,6 +1,5 @@
 using System.Net;
 using Discovery.Grains;
-using Discovery.Grains.Hypervisors;
 using Discovery.Grains.Sites;
 using Discovery.Silo.Infrastructure;
 using Discovery.Silo.Options;
@@ -28,8 +27,8 @@ public static class SiloHostingExtensions
         silo.Configure<ClusterMembershipOptions>(m => ApplyFailureDetection(m, options.FailureDetection));
         silo.AddDiscoveryCore(plan.Site, new SiteCatalog(
             infrastructure.Sites.Select(s => new SiteLocation(s.Name, s.Latitude, s.Longitude, s.Region))));
-        silo.Services.Configure<HypervisorOptions>(h =>
-            (h.DataDirectory, h.ReconcileInterval) = (options.Hypervisor.DataDirectory, options.Hypervisor.ReconcileInterval));
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Hypervisor));
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Placement));
         silo.Services.AddSingleton(infrastructure);
         silo.AddStartupTask<NodeSeeder>();
         return silo;

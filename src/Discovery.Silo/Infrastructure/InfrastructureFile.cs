@@ -10,7 +10,7 @@ namespace Discovery.Silo.Infrastructure;
 /// The sites (PoPs) of an infrastructure, where they are, and their nodes, read from a YAML file such as
 /// <c>demo-infrastructure.yaml</c>. Each site's silo registers its own site's nodes from it.
 /// </summary>
-public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites)
+public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites, IReadOnlyList<ImageEntry>? Images = null)
 {
     /// <summary>Reads and validates a file; throws <see cref="InfrastructureFileException"/> naming the file, line and field.</summary>
     public static InfrastructureFile Load(string path)
@@ -41,7 +41,7 @@ public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites)
             var reason = e.InnerException?.Message ?? e.Message;
             throw new InfrastructureFileException($"{source}:{e.Start.Line}:{e.Start.Column}: {reason}");
         }
-        return new InfrastructureFile(Validate(dto, source));
+        return new InfrastructureFile(Validate(dto, source), ValidateImages(dto, source));
     }
 
     /// <summary>The site called <paramref name="name"/>, if the file declares it.</summary>
@@ -68,6 +68,23 @@ public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites)
         return sites;
     }
 
+    private static List<ImageEntry> ValidateImages(FileDto dto, string source)
+    {
+        var images = new List<ImageEntry>();
+        foreach (var (image, index) in (dto.Images ?? []).Select((m, i) => (m, i)))
+        {
+            var where = $"{source}: images[{index}]";
+            if (string.IsNullOrWhiteSpace(image.Name) || image.Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+                throw new InfrastructureFileException($"{where}.name: '{image.Name}' must be letters, digits, '-', '_' and '.'");
+            if (image.SizeGiB < 1)
+                throw new InfrastructureFileException($"{where}: image '{image.Name}' needs sizeGiB of at least 1 (got {image.SizeGiB})");
+            if (images.Any(m => m.Name == image.Name))
+                throw new InfrastructureFileException($"{where}: image '{image.Name}' is declared twice");
+            images.Add(new ImageEntry(image.Name, image.SizeGiB, image.Description));
+        }
+        return images;
+    }
+
     private static List<NodeEntry> ExpandNodes(SiteDto site, string where)
     {
         var nodes = new List<NodeEntry>();
@@ -82,7 +99,7 @@ public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites)
             {
                 if (NodeId.ValidateName(name) is { } badName)
                     throw new InfrastructureFileException($"{where}: nodes[{index}].name: {badName}");
-                var spec = new NodeSpec(node.Cpus, node.MemoryMiB, node.Libvirt, node.CpuOvercommit ?? 1.0);
+                var spec = new NodeSpec(node.Cpus, node.MemoryMiB, node.Libvirt, node.CpuOvercommit ?? 1.0, node.DiskGiB ?? NodeSpec.DefaultDiskGiB);
                 if (spec.Validate() is { } badSpec)
                     throw new InfrastructureFileException($"{where}: node '{name}': {badSpec}");
                 if (nodes.Any(n => n.Name == name))
@@ -97,6 +114,14 @@ public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites)
     private sealed class FileDto
     {
         public List<SiteDto>? Sites { get; set; }
+        public List<ImageDto>? Images { get; set; }
+    }
+
+    private sealed class ImageDto
+    {
+        public string? Name { get; set; }
+        public long SizeGiB { get; set; }
+        public string? Description { get; set; }
     }
 
     private sealed class SiteDto
@@ -116,11 +141,15 @@ public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites)
         public long MemoryMiB { get; set; }
         public string? Libvirt { get; set; }
         public double? CpuOvercommit { get; set; }
+        public long? DiskGiB { get; set; }
     }
 }
 
 /// <summary>A site of the infrastructure file.</summary>
 public sealed record SiteEntry(string Name, string? Region, double Latitude, double Longitude, IReadOnlyList<NodeEntry> Nodes);
+
+/// <summary>An image of the infrastructure file.</summary>
+public sealed record ImageEntry(string Name, long SizeGiB, string? Description);
 
 /// <summary>A node of a site in the infrastructure file.</summary>
 public sealed record NodeEntry(string Name, NodeSpec Spec);

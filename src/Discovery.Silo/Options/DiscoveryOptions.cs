@@ -1,3 +1,4 @@
+using Discovery.Grains.Environments;
 using Discovery.Grains.Hypervisors;
 
 namespace Discovery.Silo.Options;
@@ -46,6 +47,9 @@ public sealed class DiscoveryOptions
     /// that site's nodes from it at start.
     /// </summary>
     public string Infrastructure { get; set; } = "demo-infrastructure.yaml";
+
+    /// <summary>How VEs are placed (<c>Discovery:Placement:*</c>).</summary>
+    public PlacementOptions Placement { get; set; } = new();
 
     /// <summary>How node agents use their hypervisors (<c>Discovery:Hypervisor:*</c>).</summary>
     public HypervisorOptions Hypervisor { get; set; } = new();

@@ -5,7 +5,6 @@ using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Sites;
 using Discovery.Abstractions.VirtualMachines;
-using Discovery.Grains.Environments;
 using Discovery.Testing;
 using Discovery.Testing.Cluster;
 using Orleans.Streams;
@@ -213,7 +212,7 @@ public sealed class VeTests(SiteClusterFixture fixture)
         await ve.ConfigureAsync(new VeSpec([new VmTemplate("app", 1, 512, Count: 2)]), Req());
 
         var unknown = await Assert.ThrowsAsync<VeOperationException>(() => ve.DeployAsync(Req()));
-        RequestContext.Set(VeGrain.CallerSiteKey, "rennes");
+        RequestContext.Set(Locality.CallerSiteContextKey, "rennes");
         VeInfo deployed;
         try
         {
@@ -221,7 +220,7 @@ public sealed class VeTests(SiteClusterFixture fixture)
         }
         finally
         {
-            RequestContext.Remove(VeGrain.CallerSiteKey);
+            RequestContext.Remove(Locality.CallerSiteContextKey);
         }
 
         Assert.Contains("caller's site is unknown", unknown.Message);

@@ -1,3 +1,5 @@
+using Discovery.Abstractions.Environments;
+using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Sites;
@@ -53,6 +55,46 @@ public sealed class EmbeddedSiloProgramTests
             await Eventually.HoldsAsync(() => events.OfType<VmStateChanged>().Count() >= 3, "three VM state events");
             Assert.Equal([VmState.Defined, VmState.Running, VmState.Stopped], events.OfType<VmStateChanged>().Select(e => e.To));
         }
+
+        silo.Terminate();
+        Assert.Equal(0, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public async Task A_tenant_deploys_a_three_tier_ve_near_its_gateway_through_the_sdk_and_runs_its_lifecycle()
+    {
+        var siloPort = FreePorts.TakeRange(8);
+        var gatewayPort = FreePorts.TakeRange(8);
+        await using var silo = ChildProcess.StartDotnet(SiloProgramFile.Path,
+            "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", $"embedded-{Guid.NewGuid():N}");
+        var banner = await silo.WaitForLineAsync("is running", StartTimeout);
+        var demo = InfrastructureFile.Load(Path.Combine(Path.GetDirectoryName(SiloProgramFile.Path)!, "demo-infrastructure.yaml"));
+        var (home, fenced, elsewhere) = (demo.Sites[1].Name, demo.Sites[0].Name, demo.Sites[2].Name);
+
+        // The demo's second site's silo listens on the second gateway port: that is where this tenant is.
+        await using var client = await DiscoveryClient.ConnectAsync(new DiscoveryClientOptions
+        {
+            Gateways = [$"127.0.0.1:{gatewayPort + 1}"],
+            ClusterId = banner.Split('\'')[1],
+        });
+        Assert.Equal(home, client.Site);
+        var ve = client.Grains.GetGrain<IVeGrain>($"tenant-{Guid.NewGuid():N}"[..15] + "/shop");
+        await ve.ConfigureAsync(new VeSpec(
+            [new VmTemplate("web", 2, 2048, Image: demo.Images![0].Name, Count: 2), new VmTemplate("db", 4, 8192)],
+            [new Spread(["web"]), new Fence(["db"], [fenced])]), "configure-1");
+
+        var deployed = await ve.DeployAsync("deploy-1");
+
+        Assert.Equal(VeStatus.Running, deployed.Status);
+        Assert.Equal((home, home, fenced), (deployed.Vm("web-1").Site, deployed.Vm("web-2").Site, deployed.Vm("db").Site));
+        Assert.NotEqual(deployed.Vm("web-1").Node, deployed.Vm("web-2").Node);
+        Assert.All((await ve.SuspendAsync("suspend-1")).Vms, v => Assert.Equal(VmState.Suspended, v.State));
+        Assert.All((await ve.ResumeAsync("resume-1")).Vms, v => Assert.Equal(VmState.Running, v.State));
+        var relocated = await ve.RelocateAsync(Locality.NearSite(elsewhere), "relocate-1", "web-1");
+        Assert.Equal(elsewhere, relocated.Vm("web-1").Site);
+        Assert.Equal(VeStatus.Stopped, (await ve.StopAsync("stop-1", force: true)).Status);
+        await ve.DeleteAsync("delete-1");
+        Assert.Equal(VeStatus.None, (await ve.LocateAsync()).Status);
 
         silo.Terminate();
         Assert.Equal(0, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));

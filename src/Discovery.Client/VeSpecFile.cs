@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Discovery.Abstractions.Environments;
+using Discovery.Abstractions.Environments.Constraints;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Discovery.Client;
+
+/// <summary>
+/// Reads and writes VE specs as YAML or JSON files, for the CLI and for tenants who keep their specs in files:
+/// <code>
+/// vms:
+///   - { name: web, vcpus: 2, memoryMiB: 2048, image: debian-12, count: 2 }
+///   - { name: db, vcpus: 4, memoryMiB: 8192 }
+/// constraints:
+///   - { kind: Spread, vms: [web] }
+///   - { kind: Fence, vms: [db], where: [paris] }
+/// near: { kind: Site, target: lyon, maxRttMs: 20 }
+/// </code>
+/// A constraint's <c>kind</c> is its type name; every constraint type of <see cref="PlacementConstraint"/>'s assembly
+/// is known without registration.
+/// </summary>
+public static class VeSpecFile
+{
+    private static readonly JsonSerializerOptions Json = CreateOptions();
+
+    /// <summary>Reads <paramref name="path"/> (<c>.json</c>, or YAML otherwise); throws <see cref="VeSpecFileException"/> naming the file and the place.</summary>
+    public static VeSpec Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new VeSpecFileException($"cannot read VE spec '{path}': {e.Message}");
+        }
+        return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? ParseJson(text, path) : ParseYaml(text, path);
+    }
+
+    /// <summary>Parses a JSON spec; <paramref name="source"/> names it in errors.</summary>
+    public static VeSpec ParseJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<VeSpec>(json, Json) ?? throw new VeSpecFileException($"{source}: the spec is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new VeSpecFileException($"{source}: {Describe(e)}");
+        }
+    }
+
+    /// <summary>Parses a YAML spec; <paramref name="source"/> names it in errors.</summary>
+    public static VeSpec ParseYaml(string yaml, string source)
+    {
+        JsonNode? node;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            node = stream.Documents.Count == 0 ? null : ToJson(stream.Documents[0].RootNode);
+        }
+        catch (YamlException e)
+        {
+            throw new VeSpecFileException($"{source}:{e.Start.Line}:{e.Start.Column}: {e.InnerException?.Message ?? e.Message}");
+        }
+        return ParseJson(node?.ToJsonString() ?? "null", source);
+    }
+
+    /// <summary>The spec as indented JSON, readable back with <see cref="ParseJson"/>.</summary>
+    public static string ToJson(VeSpec spec) => JsonSerializer.Serialize(spec, new JsonSerializerOptions(Json) { WriteIndented = true });
+
+    private static JsonNode? ToJson(YamlNode node) => node switch
+    {
+        YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value ?? "", ToJson(c.Value)))),
+        YamlSequenceNode list => new JsonArray(list.Children.Select(ToJson).ToArray()),
+        YamlScalarNode { Style: ScalarStyle.Plain } scalar => Plain(scalar.Value),
+        YamlScalarNode scalar => JsonValue.Create(scalar.Value),
+        _ => null,
+    };
+
+    // Unquoted YAML scalars: numbers, booleans and null are what they look like; the rest is text.
+    private static JsonNode? Plain(string? value) => value switch
+    {
+        null or "" or "~" or "null" => null,
+        "true" => JsonValue.Create(true),
+        "false" => JsonValue.Create(false),
+        _ when long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer) => JsonValue.Create(integer),
+        _ when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) => JsonValue.Create(real),
+        _ => JsonValue.Create(value),
+    };
+
+    private static string Describe(JsonException e)
+    {
+        var where = e.Path is { Length: > 0 } path ? $"at {path}: " : "";
+        // The serializer's messages name .NET types; what a tenant needs is where and what.
+        var what = e.Message.Split(" Path:")[0];
+        return where + what;
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var constraintTypes = typeof(PlacementConstraint).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(PlacementConstraint)) && !t.IsAbstract)
+            .ToList();
+        var resolver = new DefaultJsonTypeInfoResolver();
+        resolver.Modifiers.Add(info =>
+        {
+            if (info.Type == typeof(PlacementConstraint))
+            {
+                info.PolymorphismOptions = new JsonPolymorphismOptions
+                {
+                    TypeDiscriminatorPropertyName = "kind",
+                    UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization,
+                };
+                foreach (var type in constraintTypes)
+                    info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(type, type.Name));
+            }
+            if (typeof(PlacementConstraint).IsAssignableFrom(info.Type) && info.Kind == JsonTypeInfoKind.Object)
+            {
+                // Computed, not data.
+                foreach (var computed in info.Properties.Where(p => p.Name is "kind" or "locations").ToList())
+                    info.Properties.Remove(computed);
+            }
+        });
+        return new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            TypeInfoResolver = resolver,
+            AllowOutOfOrderMetadataProperties = true,
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Converters = { new JsonStringEnumConverter() },
+        };
+    }
+}
+
+/// <summary>A VE spec file that cannot be read; the message names the file, the place and the problem.</summary>
+public sealed class VeSpecFileException(string message) : Exception(message);
