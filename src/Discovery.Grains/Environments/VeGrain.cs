@@ -220,19 +220,13 @@ public sealed class VeGrain(
     // Adds the sites nearest the requester one at a time until the search finds a placement.
     private async Task<IReadOnlyDictionary<string, Candidate>> PlanAsync(PlacementProblem problem, Requester requester, double? maxRttMs)
     {
-        var search = new PlacementSearch(options.Value.MaxSearchSteps);
-        var candidates = new List<Candidate>();
-        PlacementOutcome? outcome = null;
+        var planner = new LocalityFirstPlanner(new PlacementSearch(options.Value.MaxSearchSteps));
         var sites = nearest.SitesByDistance(requester, maxRttMs);
-        foreach (var site in sites)
-        {
-            candidates.AddRange(await nearest.RingAsync(requester, site, maxRttMs));
-            outcome = search.Solve(problem, candidates);
-            if (outcome.Succeeded)
-                return outcome.Plan!;
-        }
+        var plan = await planner.PlanAsync(problem, sites, site => nearest.RingAsync(requester, site, maxRttMs));
+        if (plan.Outcome.Succeeded)
+            return plan.Outcome.Plan!;
         var reach = maxRttMs is { } max ? $" within {max} ms of {requester}" : "";
-        throw new PlacementFailedException($"VE {Id}: no placement{reach} across {sites.Count} sites: {outcome?.Failure ?? "no site is up"}");
+        throw new PlacementFailedException($"VE {Id}: no placement{reach} across {sites.Count} sites: {(sites.Count == 0 ? "no site is up" : plan.Outcome.Failure)}");
     }
 
     private async Task<VeInfo> ForEachVmAsync(string operation, VeStatus[] from, VeStatus to, Func<IVmGrain, VmState, Task<VmInfo>?> act)
