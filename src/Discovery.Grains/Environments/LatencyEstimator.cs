@@ -1,5 +1,6 @@
 using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Grains.Sites;
+using Discovery.Network;
 using Microsoft.Extensions.Options;
 
 namespace Discovery.Grains.Environments;
@@ -25,7 +26,7 @@ public sealed class LatencyEstimator(SiteCatalog catalog, IOptions<PlacementOpti
             return O.SameSiteRttMs;
         if (catalog.Find(a) is not { } from || catalog.Find(b) is not { } to)
             return O.UnknownSiteRttMs;
-        return O.SiteBaseRttMs + from.DistanceKmTo(to) * O.RttMsPerKm;
+        return new GeoLatencyModel(O.SiteBaseRttMs, O.RttMsPerKm).RttMs(from.Location, to.Location);
     }
 
     /// <summary>The region of <paramref name="site"/>, if the catalog knows it.</summary>

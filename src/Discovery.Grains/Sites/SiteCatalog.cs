@@ -1,3 +1,5 @@
+using Discovery.Network;
+
 namespace Discovery.Grains.Sites;
 
 /// <summary>
@@ -40,16 +42,9 @@ public sealed class SiteCatalog
 /// <summary>A site and where it is on Earth.</summary>
 public sealed record SiteLocation(string Name, double Latitude, double Longitude, string? Region = null)
 {
-    private const double EarthRadiusKm = 6371.0;
+    /// <summary>Where the site is.</summary>
+    public GeoPoint Location => new(Latitude, Longitude);
 
-    /// <summary>Great-circle (haversine) distance in kilometres.</summary>
-    public double DistanceKmTo(SiteLocation other)
-    {
-        static double Rad(double degrees) => degrees * Math.PI / 180.0;
-        var dLat = Rad(other.Latitude - Latitude);
-        var dLon = Rad(other.Longitude - Longitude);
-        var a = Math.Pow(Math.Sin(dLat / 2), 2) +
-                Math.Cos(Rad(Latitude)) * Math.Cos(Rad(other.Latitude)) * Math.Pow(Math.Sin(dLon / 2), 2);
-        return 2 * EarthRadiusKm * Math.Asin(Math.Min(1.0, Math.Sqrt(a)));
-    }
+    /// <summary>Great-circle distance in kilometres.</summary>
+    public double DistanceKmTo(SiteLocation other) => Location.DistanceKmTo(other.Location);
 }
