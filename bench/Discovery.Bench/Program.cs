@@ -4,10 +4,15 @@ using Discovery.Bench.Placement;
 // discovery-bench COMMAND [options] — each benchmark prints a Markdown report with the machine it ran on.
 var usage = """
     usage: discovery-bench placement [--topology FILE] [--nodes-per-site N] [--ves N] [--seed N]
+           discovery-bench vivaldi --matrix FILE [--unit ms|s] [--dims D] [--rounds N] [--seed N]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
       --ves N              VEs to deploy (default: 2000)
       --seed N             random seed (default: 1)
+      --matrix FILE        RTT matrix: n lines of n numbers, 0 or less = not measured
+      --unit ms|s          the matrix's unit (default: ms)
+      --dims D             coordinate dimensions (default: 8)
+      --rounds N           rounds, each node measuring one partner per round (default: 1000)
     """;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -17,19 +22,25 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 try
 {
     var options = Options.Parse(args.Skip(1).ToArray());
-    Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+    // Commands that print JSON print nothing else on stdout.
+    if (args[0] is "placement")
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
     switch (args[0])
     {
         case "placement":
             PlacementBenchmark.Run(new PlacementBenchmarkOptions(
                 options.Get("--topology", DefaultTopology()), options.GetInt("--nodes-per-site", 12), options.GetInt("--ves", 2000), options.GetInt("--seed", 1)), Console.Out);
             return 0;
+        case "vivaldi":
+            Discovery.Bench.Coordinates.VivaldiBenchmark.Run(options.Require("--matrix"), options.GetUnit(), options.GetInt("--dims", 8),
+                options.GetInt("--rounds", 1000), options.GetInt("--seed", 1), Console.Out);
+            return 0;
         default:
             Console.Error.WriteLine($"discovery-bench: unknown benchmark '{args[0]}'\n{usage}");
             return 2;
     }
 }
-catch (ArgumentException e)
+catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
 {
     Console.Error.WriteLine($"discovery-bench: {e.Message}");
     return 2;
@@ -64,6 +75,15 @@ internal sealed class Options
     }
 
     public string Get(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
+
+    public string Require(string name) => _values.GetValueOrDefault(name) ?? throw new ArgumentException($"{name} is required");
+
+    public Discovery.Network.Latency.RttUnit GetUnit() => Get("--unit", "ms") switch
+    {
+        "ms" => Discovery.Network.Latency.RttUnit.Milliseconds,
+        "s" => Discovery.Network.Latency.RttUnit.Seconds,
+        var other => throw new ArgumentException($"--unit must be ms or s (got '{other}')"),
+    };
 
     public int GetInt(string name, int fallback) =>
         !_values.TryGetValue(name, out var text) ? fallback

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Discovery.Network.Coordinates;
+using Discovery.Network.Latency;
+
+namespace Discovery.Bench.Coordinates;
+
+/// <summary>
+/// <c>vivaldi</c>: converges the library's coordinates over an RTT matrix (see <see cref="VivaldiSimulation"/>) and
+/// prints one JSON object with the accuracy over every measured pair.
+/// </summary>
+public static class VivaldiBenchmark
+{
+    /// <summary>Runs it and writes the JSON line.</summary>
+    public static void Run(string matrixPath, RttUnit unit, int dimensions, int rounds, int seed, TextWriter output)
+    {
+        var matrix = RttMatrix.Load(matrixPath, unit);
+        var clock = Stopwatch.StartNew();
+        var simulation = new VivaldiSimulation(matrix, new VivaldiOptions { Dimensions = dimensions }, seed);
+        simulation.Run(rounds);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var accuracy = simulation.Accuracy();
+        output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["nodes"] = matrix.Count,
+            ["measured_pairs"] = accuracy.MeasuredPairs,
+            ["rounds"] = rounds,
+            ["dims"] = dimensions,
+            ["median_relative_error"] = Math.Round(accuracy.MedianRelativeError, 4),
+            ["p90_relative_error"] = Math.Round(accuracy.P90RelativeError, 4),
+            ["median_abs_error_ms"] = Math.Round(accuracy.MedianAbsErrorMs, 4),
+            ["p90_abs_error_ms"] = Math.Round(accuracy.P90AbsErrorMs, 4),
+            ["seconds"] = Math.Round(seconds, 3),
+        }));
+    }
+}

@@ -1,0 +1,89 @@
+namespace Discovery.Network.Coordinates;
+
+/// <summary>
+/// The peers one node talks to: a few <em>close</em> neighbours (the nearest it has heard of, by estimated RTT) and a
+/// rotating <em>random</em> view kept fresh by gossip (peer sampling: partners swap part of their views). Vivaldi needs
+/// both — close peers for local accuracy, far ones for the global shape — and the nearest-node search starts from the
+/// close ones. Every peer a node hears about (in a gossip exchange or a search passing through) is offered here, so the
+/// close set only gets better.
+/// </summary>
+/// <typeparam name="TPeer">How peers are named.</typeparam>
+public sealed class NeighbourSet<TPeer>(TPeer self, int closeSize, int randomSize) where TPeer : notnull
+{
+    private readonly Dictionary<TPeer, double> _close = [];
+    private readonly List<TPeer> _random = [];
+    private int _turn;
+
+    /// <summary>The close neighbours and their estimated RTT, nearest first.</summary>
+    public IReadOnlyList<(TPeer Peer, double RttMs)> Close => _close.OrderBy(c => c.Value).Select(c => (c.Key, c.Value)).ToList();
+
+    /// <summary>The random view.</summary>
+    public IReadOnlyList<TPeer> Random => _random;
+
+    /// <summary>Every peer known, close first.</summary>
+    public IEnumerable<TPeer> All => _close.OrderBy(c => c.Value).Select(c => c.Key).Concat(_random.Where(r => !_close.ContainsKey(r)));
+
+    /// <summary>
+    /// Considers <paramref name="peer"/> at estimated RTT <paramref name="rttMs"/> for the close set (replacing the
+    /// farthest when full and this one is nearer). Returns whether it entered.
+    /// </summary>
+    public bool Offer(TPeer peer, double rttMs)
+    {
+        if (EqualityComparer<TPeer>.Default.Equals(peer, self) || !double.IsFinite(rttMs))
+            return false;
+        if (_close.ContainsKey(peer) || _close.Count < closeSize)
+        {
+            _close[peer] = rttMs;
+            return true;
+        }
+        var farthest = _close.MaxBy(c => c.Value);
+        if (rttMs >= farthest.Value)
+            return false;
+        _close.Remove(farthest.Key);
+        _close[peer] = rttMs;
+        return true;
+    }
+
+    /// <summary>Adds peers to the random view (from a bootstrap list or a gossip partner), keeping it at its size.</summary>
+    public void Mix(IEnumerable<TPeer> peers, Random random)
+    {
+        foreach (var peer in peers)
+        {
+            if (EqualityComparer<TPeer>.Default.Equals(peer, self) || _random.Contains(peer))
+                continue;
+            if (_random.Count < randomSize)
+                _random.Add(peer);
+            else
+                _random[random.Next(_random.Count)] = peer;
+        }
+    }
+
+    /// <summary>A few peers of the view to send a gossip partner.</summary>
+    public IReadOnlyList<TPeer> Sample(int count, Random random) =>
+        All.OrderBy(_ => random.Next()).Take(count).ToList();
+
+    /// <summary>Forgets a peer that left or cannot be measured.</summary>
+    public void Remove(TPeer peer)
+    {
+        _close.Remove(peer);
+        _random.Remove(peer);
+    }
+
+    /// <summary>The next partner to measure: close and random neighbours in turn, each chosen at random. False when none is known.</summary>
+    public bool TryNextPartner(Random random, out TPeer partner)
+    {
+        var useClose = (_turn++ % 2 == 0 && _close.Count > 0) || _random.Count == 0;
+        if (useClose && _close.Count > 0)
+        {
+            partner = _close.Keys.ElementAt(random.Next(_close.Count));
+            return true;
+        }
+        if (_random.Count > 0)
+        {
+            partner = _random[random.Next(_random.Count)];
+            return true;
+        }
+        partner = default!;
+        return false;
+    }
+}

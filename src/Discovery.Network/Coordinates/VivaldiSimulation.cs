@@ -1,0 +1,108 @@
+using Discovery.Network.Latency;
+
+namespace Discovery.Network.Coordinates;
+
+/// <summary>
+/// Runs the library's Vivaldi and neighbour sets over a measured RTT matrix, as the nodes would: every round each node
+/// measures one partner from its own neighbour set (the matrix value is the measurement), updates its coordinate and
+/// swaps part of its view with the partner. No node ever sees the matrix beyond its own measurements.
+/// </summary>
+public sealed class VivaldiSimulation
+{
+    /// <summary>Close neighbours per node.</summary>
+    public const int CloseSize = 8;
+
+    /// <summary>Random view size per node.</summary>
+    public const int RandomSize = 8;
+
+    /// <summary>Peers sent in one gossip exchange.</summary>
+    public const int GossipSize = 4;
+
+    private readonly RttMatrix _matrix;
+    private readonly Random _random;
+    private readonly VivaldiNode<int>[] _nodes;
+    private readonly NeighbourSet<int>[] _neighbours;
+
+    /// <summary>Sets up every node at the origin, each knowing a few random peers (its bootstrap contacts).</summary>
+    public VivaldiSimulation(RttMatrix matrix, VivaldiOptions options, int seed)
+    {
+        _matrix = matrix;
+        _random = new Random(seed);
+        _nodes = Enumerable.Range(0, matrix.Count).Select(_ => new VivaldiNode<int>(options, _random)).ToArray();
+        _neighbours = Enumerable.Range(0, matrix.Count).Select(i => new NeighbourSet<int>(i, CloseSize, RandomSize)).ToArray();
+        for (var i = 0; i < matrix.Count; i++)
+            _neighbours[i].Mix(Enumerable.Range(0, RandomSize).Select(_ => _random.Next(matrix.Count)), _random);
+    }
+
+    /// <summary>How many updates were applied so far.</summary>
+    public long Updates { get; private set; }
+
+    /// <summary>Node <paramref name="i"/>'s coordinate.</summary>
+    public NetworkCoordinate CoordinateOf(int i) => _nodes[i].Coordinate;
+
+    /// <summary>Node <paramref name="i"/>'s neighbours.</summary>
+    public NeighbourSet<int> NeighboursOf(int i) => _neighbours[i];
+
+    /// <summary>Runs <paramref name="rounds"/> rounds.</summary>
+    public void Run(int rounds)
+    {
+        for (var round = 0; round < rounds; round++)
+            for (var i = 0; i < _nodes.Length; i++)
+                Step(i);
+    }
+
+    private void Step(int i)
+    {
+        var neighbours = _neighbours[i];
+        if (!neighbours.TryNextPartner(_random, out var partner))
+            return;
+        if (_matrix.RttMs(i, partner) is not { } rtt)
+        {
+            neighbours.Remove(partner); // cannot be measured: like a peer that does not answer probes
+            Learn(i, _neighbours[partner].Sample(GossipSize, _random));
+            return;
+        }
+        _nodes[i].Observe(partner, _nodes[partner].Coordinate, rtt);
+        Updates++;
+        neighbours.Offer(partner, rtt);
+        // Gossip: both sides learn part of the other's view; what they hear of may become a close neighbour.
+        var theirs = _neighbours[partner].Sample(GossipSize, _random);
+        var mine = neighbours.Sample(GossipSize, _random);
+        Learn(i, theirs);
+        Learn(partner, mine.Append(i));
+    }
+
+    private void Learn(int node, IEnumerable<int> peers)
+    {
+        var list = peers.Where(p => p != node).ToList();
+        _neighbours[node].Mix(list, _random);
+        foreach (var peer in list)
+            _neighbours[node].Offer(peer, _nodes[node].Coordinate.EstimateRttMs(_nodes[peer].Coordinate));
+    }
+
+    /// <summary>Accuracy over every measured pair.</summary>
+    public VivaldiAccuracy Accuracy()
+    {
+        var relative = new List<double>();
+        var absolute = new List<double>();
+        foreach (var (i, j, rtt) in _matrix.MeasuredPairs())
+        {
+            var estimate = _nodes[i].Coordinate.EstimateRttMs(_nodes[j].Coordinate);
+            relative.Add(Math.Abs(estimate - rtt) / rtt);
+            absolute.Add(Math.Abs(estimate - rtt));
+        }
+        return new VivaldiAccuracy(relative.Count, Percentile(relative, 0.5), Percentile(relative, 0.9), Percentile(absolute, 0.5), Percentile(absolute, 0.9));
+    }
+
+    /// <summary>The <paramref name="q"/>-quantile of <paramref name="values"/> (nearest rank).</summary>
+    public static double Percentile(List<double> values, double q)
+    {
+        if (values.Count == 0)
+            return double.NaN;
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+}
+
+/// <summary>How well coordinates predict measured RTTs.</summary>
+public sealed record VivaldiAccuracy(int MeasuredPairs, double MedianRelativeError, double P90RelativeError, double MedianAbsErrorMs, double P90AbsErrorMs);
