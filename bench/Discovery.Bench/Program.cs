@@ -4,7 +4,7 @@ using Discovery.Bench.Placement;
 // discovery-bench COMMAND [options] — each benchmark prints a Markdown report with the machine it ran on.
 var usage = """
     usage: discovery-bench placement [--topology FILE] [--nodes-per-site N] [--ves N] [--seed N]
-           discovery-bench vivaldi --matrix FILE [--unit ms|s] [--dims D] [--rounds N] [--seed N]
+           discovery-bench vivaldi --matrix FILE [--unit ms|s] [--dims D] [--rounds N] [--seed N] [--schedule-out FILE]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
       --ves N              VEs to deploy (default: 2000)
@@ -13,6 +13,7 @@ var usage = """
       --unit ms|s          the matrix's unit (default: ms)
       --dims D             coordinate dimensions (default: 8)
       --rounds N           rounds, each node measuring one partner per round (default: 1000)
+      --schedule-out FILE  also write every update as "i j rtt_ms", for bench/peers/compare-vivaldi.sh
     """;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -29,11 +30,11 @@ try
     {
         case "placement":
             PlacementBenchmark.Run(new PlacementBenchmarkOptions(
-                options.Get("--topology", DefaultTopology()), options.GetInt("--nodes-per-site", 12), options.GetInt("--ves", 2000), options.GetInt("--seed", 1)), Console.Out);
+                options.Get("--topology", null) ?? DefaultTopology(), options.GetInt("--nodes-per-site", 12), options.GetInt("--ves", 2000), options.GetInt("--seed", 1)), Console.Out);
             return 0;
         case "vivaldi":
             Discovery.Bench.Coordinates.VivaldiBenchmark.Run(options.Require("--matrix"), options.GetUnit(), options.GetInt("--dims", 8),
-                options.GetInt("--rounds", 1000), options.GetInt("--seed", 1), Console.Out);
+                options.GetInt("--rounds", 1000), options.GetInt("--seed", 1), options.Get("--schedule-out", null), Console.Out);
             return 0;
         default:
             Console.Error.WriteLine($"discovery-bench: unknown benchmark '{args[0]}'\n{usage}");
@@ -74,7 +75,7 @@ internal sealed class Options
         return options;
     }
 
-    public string Get(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
+    public string? Get(string name, string? fallback) => _values.TryGetValue(name, out var value) ? value : fallback;
 
     public string Require(string name) => _values.GetValueOrDefault(name) ?? throw new ArgumentException($"{name} is required");
 

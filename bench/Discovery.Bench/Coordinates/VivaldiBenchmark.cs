@@ -12,11 +12,14 @@ namespace Discovery.Bench.Coordinates;
 public static class VivaldiBenchmark
 {
     /// <summary>Runs it and writes the JSON line.</summary>
-    public static void Run(string matrixPath, RttUnit unit, int dimensions, int rounds, int seed, TextWriter output)
+    public static void Run(string matrixPath, RttUnit unit, int dimensions, int rounds, int seed, string? scheduleOut, TextWriter output)
     {
         var matrix = RttMatrix.Load(matrixPath, unit);
-        var clock = Stopwatch.StartNew();
         var simulation = new VivaldiSimulation(matrix, new VivaldiOptions { Dimensions = dimensions }, seed);
+        using var schedule = scheduleOut is null ? null : new StreamWriter(scheduleOut);
+        if (schedule is not null)
+            simulation.OnUpdate = (i, j, rtt) => schedule.WriteLine(FormattableString.Invariant($"{i} {j} {rtt:R}"));
+        var clock = Stopwatch.StartNew();
         simulation.Run(rounds);
         var seconds = clock.Elapsed.TotalSeconds;
         var accuracy = simulation.Accuracy();
@@ -26,6 +29,7 @@ public static class VivaldiBenchmark
             ["measured_pairs"] = accuracy.MeasuredPairs,
             ["rounds"] = rounds,
             ["dims"] = dimensions,
+            ["implementation"] = "Discovery.Network (this repository)",
             ["median_relative_error"] = Math.Round(accuracy.MedianRelativeError, 4),
             ["p90_relative_error"] = Math.Round(accuracy.P90RelativeError, 4),
             ["median_abs_error_ms"] = Math.Round(accuracy.MedianAbsErrorMs, 4),

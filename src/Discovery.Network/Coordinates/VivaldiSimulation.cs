@@ -34,6 +34,9 @@ public sealed class VivaldiSimulation
             _neighbours[i].Mix(Enumerable.Range(0, RandomSize).Select(_ => _random.Next(matrix.Count)), _random);
     }
 
+    /// <summary>Called with (node, partner, RTT in ms) for every update, e.g. to replay the run with another implementation.</summary>
+    public Action<int, int, double>? OnUpdate { get; set; }
+
     /// <summary>How many updates were applied so far.</summary>
     public long Updates { get; private set; }
 
@@ -64,6 +67,7 @@ public sealed class VivaldiSimulation
         }
         _nodes[i].Observe(partner, _nodes[partner].Coordinate, rtt);
         Updates++;
+        OnUpdate?.Invoke(i, partner, rtt);
         neighbours.Offer(partner, rtt);
         // Gossip: both sides learn part of the other's view; what they hear of may become a close neighbour.
         var theirs = _neighbours[partner].Sample(GossipSize, _random);
