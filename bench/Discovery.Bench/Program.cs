@@ -4,6 +4,7 @@ using Discovery.Bench.Placement;
 // discovery-bench COMMAND [options] — each benchmark prints a Markdown report with the machine it ran on.
 var usage = """
     usage: discovery-bench placement [--topology FILE] [--nodes-per-site N] [--ves N] [--seed N]
+           discovery-bench generate-matrix --nodes N --out FILE [--topology FILE] [--seed N]   (ms, from geography)
            discovery-bench vivaldi --matrix FILE [--unit ms|s] [--dims D] [--rounds N] [--seed N] [--schedule-out FILE]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
@@ -31,6 +32,10 @@ try
         case "placement":
             PlacementBenchmark.Run(new PlacementBenchmarkOptions(
                 options.Get("--topology", null) ?? DefaultTopology(), options.GetInt("--nodes-per-site", 12), options.GetInt("--ves", 2000), options.GetInt("--seed", 1)), Console.Out);
+            return 0;
+        case "generate-matrix":
+            var topology = Discovery.Network.Topology.BackboneTopology.Load(options.Get("--topology", null) ?? DefaultTopology());
+            new Discovery.Network.Latency.GeographicWan(topology).Matrix(options.GetInt("--nodes", 500), options.GetInt("--seed", 1)).Save(options.Require("--out"));
             return 0;
         case "vivaldi":
             Discovery.Bench.Coordinates.VivaldiBenchmark.Run(options.Require("--matrix"), options.GetUnit(), options.GetInt("--dims", 8),

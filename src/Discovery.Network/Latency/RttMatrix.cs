@@ -74,6 +74,14 @@ public sealed class RttMatrix
         return new RttMatrix(rtt);
     }
 
+    /// <summary>Writes the matrix in the file format <see cref="Load"/> reads, in ms.</summary>
+    public void Save(string path)
+    {
+        using var writer = new StreamWriter(path);
+        for (var i = 0; i < Count; i++)
+            writer.WriteLine(string.Join(' ', Enumerable.Range(0, Count).Select(j => _rttMs[i, j].ToString("0.####", CultureInfo.InvariantCulture))));
+    }
+
     /// <summary>A matrix from a function of the pair, for generated topologies.</summary>
     public static RttMatrix From(int count, Func<int, int, double> rttMs)
     {
