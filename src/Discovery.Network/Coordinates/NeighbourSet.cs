@@ -58,9 +58,24 @@ public sealed class NeighbourSet<TPeer>(TPeer self, int closeSize, int randomSiz
         }
     }
 
-    /// <summary>A few peers of the view to send a gossip partner.</summary>
-    public IReadOnlyList<TPeer> Sample(int count, Random random) =>
-        All.OrderBy(_ => random.Next()).Take(count).ToList();
+    /// <summary>A few distinct peers of the view (close and random alike) to send a gossip partner.</summary>
+    public IReadOnlyList<TPeer> Sample(int count, Random random)
+    {
+        var pool = new List<TPeer>(_close.Count + _random.Count);
+        pool.AddRange(_close.Keys);
+        foreach (var peer in _random)
+            if (!_close.ContainsKey(peer))
+                pool.Add(peer);
+        // A partial Fisher–Yates shuffle: the first `count` places get a uniform sample.
+        var take = Math.Min(count, pool.Count);
+        for (var i = 0; i < take; i++)
+        {
+            var j = random.Next(i, pool.Count);
+            (pool[i], pool[j]) = (pool[j], pool[i]);
+        }
+        pool.RemoveRange(take, pool.Count - take);
+        return pool;
+    }
 
     /// <summary>Forgets a peer that left or cannot be measured.</summary>
     public void Remove(TPeer peer)

@@ -17,6 +17,7 @@ public sealed class VivaldiNode<TPeer> where TPeer : notnull
     private readonly double[] _adjustmentSamples;
     private int _adjustmentNext;
     private int _adjustmentCount;
+    private NetworkCoordinate? _origin;
 
     /// <summary>A node at the origin, knowing nothing yet.</summary>
     public VivaldiNode(VivaldiOptions options, Random random)
@@ -95,10 +96,10 @@ public sealed class VivaldiNode<TPeer> where TPeer : notnull
     // A weak pull toward the origin that grows with the square of the distance from it.
     private void Gravitate()
     {
-        var origin = NetworkCoordinate.Origin(_options) with { Height = 0 };
-        var distance = Coordinate.RawDistance(origin);
+        _origin ??= NetworkCoordinate.Origin(_options) with { Height = 0 };
+        var distance = Coordinate.RawDistance(_origin);
         var force = -Math.Pow(distance / _options.GravityRhoMs, 2);
-        Coordinate = Push(Coordinate, origin, force);
+        Coordinate = Push(Coordinate, _origin, force);
     }
 
     // Moves `me` by `force` ms along the direction away from `from` (toward it when negative); the height takes its
