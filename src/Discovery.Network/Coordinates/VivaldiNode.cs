@@ -75,7 +75,11 @@ public sealed class VivaldiNode<TPeer> where TPeer : notnull
         var wrongness = Math.Abs(distance - rtt) / rtt;
         var weight = me.Error / Math.Max(me.Error + peer.Error, Tiny);
         var error = Math.Min(_options.ErrorGain * weight * wrongness + me.Error * (1 - _options.ErrorGain * weight), _options.ErrorMax);
-        var force = Math.Clamp(_options.Timestep * weight * (rtt - distance), -_options.MaxStepMs, _options.MaxStepMs);
+        // A pull of at most MaxPullRatio × RTT: on real networks the worst-predicted pairs break the triangle
+        // inequality (detours, congested paths), and letting them pull in full distorts everyone's coordinates.
+        var limit = _options.MaxPullRatio > 0 ? _options.MaxPullRatio * rtt : double.PositiveInfinity;
+        var pull = Math.Clamp(rtt - distance, -limit, limit);
+        var force = Math.Clamp(_options.Timestep * weight * pull, -_options.MaxStepMs, _options.MaxStepMs);
         Coordinate = Push(me, peer, force) with { Error = error };
     }
 
@@ -154,3 +158,4 @@ public sealed class LatencyFilter(int size)
         return _count % 2 == 1 ? kept[_count / 2] : (kept[_count / 2 - 1] + kept[_count / 2]) / 2;
     }
 }
+

@@ -27,8 +27,17 @@ public sealed record VivaldiOptions
     /// <summary>How many recent prediction errors the adjustment term averages (0 to switch it off).</summary>
     public int AdjustmentWindow { get; init; } = 20;
 
-    /// <summary>Distance from the origin, in ms, at which gravity pulls as hard as a 1-ms error; keeps coordinates from drifting.</summary>
-    public double GravityRhoMs { get; init; } = 150;
+    /// <summary>
+    /// Distance from the origin, in ms, at which gravity pulls as hard as a 1-ms error; keeps coordinates from
+    /// drifting. 150 s (as Serf): any stronger squeezes networks whose RTTs reach hundreds of ms.
+    /// </summary>
+    public double GravityRhoMs { get; init; } = 150_000;
+
+    /// <summary>
+    /// The largest pull one sample exerts, as a multiple of its RTT (0: no limit). 1 lowers the median error on the
+    /// Seattle matrices by about 0.02 and changes nothing on well-behaved ones.
+    /// </summary>
+    public double MaxPullRatio { get; init; } = 1.0;
 
     /// <summary>The most one update may move a coordinate, in ms (a bounded adjustment against wild samples).</summary>
     public double MaxStepMs { get; init; } = 1000;
@@ -44,5 +53,6 @@ public sealed record VivaldiOptions
         : AdjustmentWindow < 0 ? $"AdjustmentWindow must not be negative (got {AdjustmentWindow})"
         : GravityRhoMs <= 0 ? $"GravityRhoMs must be positive (got {GravityRhoMs})"
         : MaxStepMs <= 0 ? $"MaxStepMs must be positive (got {MaxStepMs})"
+        : MaxPullRatio < 0 ? $"MaxPullRatio must not be negative (got {MaxPullRatio})"
         : null;
 }
