@@ -6,6 +6,8 @@ var usage = """
     usage: discovery-bench placement [--topology FILE] [--nodes-per-site N] [--ves N] [--seed N]
            discovery-bench generate-matrix --nodes N --out FILE [--topology FILE] [--seed N]   (ms, from geography)
            discovery-bench vivaldi --matrix FILE [--unit ms|s] [--dims D] [--rounds N] [--seed N] [--schedule-out FILE]
+           discovery-bench nearest (--matrix FILE [--unit ms|s] | --generate N [--topology FILE]) [--k 10] [--queries Q]
+                                   [--rounds N] [--dims D] [--seed N]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
       --ves N              VEs to deploy (default: 2000)
@@ -14,6 +16,8 @@ var usage = """
       --unit ms|s          the matrix's unit (default: ms)
       --dims D             coordinate dimensions (default: 8)
       --rounds N           rounds, each node measuring one partner per round (default: 1000)
+      --generate N         nearest: N nodes on the topology's geography, RTTs computed on the fly (no n² file)
+      --k K, --queries Q   nearest: how many nearest nodes per search (default 10), how many searches (default 1000)
       --schedule-out FILE  also write every update as "i j rtt_ms", for bench/peers/compare-vivaldi.sh
     """;
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -36,6 +40,14 @@ try
         case "generate-matrix":
             var topology = Discovery.Network.Topology.BackboneTopology.Load(options.Get("--topology", null) ?? DefaultTopology());
             new Discovery.Network.Latency.GeographicWan(topology).Matrix(options.GetInt("--nodes", 500), options.GetInt("--seed", 1)).Save(options.Require("--out"));
+            return 0;
+        case "nearest":
+            var network = options.Get("--generate", null) is not null
+                ? new Discovery.Network.Latency.GeographicWan(Discovery.Network.Topology.BackboneTopology.Load(options.Get("--topology", null) ?? DefaultTopology()))
+                    .Network(options.GetInt("--generate", 1000), options.GetInt("--seed", 1))
+                : Discovery.Network.Latency.RttMatrix.Load(options.Require("--matrix"), options.GetUnit());
+            Discovery.Bench.Coordinates.NearestBenchmark.Run(network, options.GetInt("--k", 10), options.GetInt("--queries", 1000),
+                options.GetInt("--rounds", 1000), options.GetInt("--dims", 8), options.GetInt("--seed", 1), Console.Out);
             return 0;
         case "vivaldi":
             Discovery.Bench.Coordinates.VivaldiBenchmark.Run(options.Require("--matrix"), options.GetUnit(), options.GetInt("--dims", 8),

@@ -44,6 +44,16 @@ public sealed class NeighbourSet<TPeer>(TPeer self, int closeSize, int randomSiz
         return true;
     }
 
+    /// <summary>
+    /// Re-estimates every close neighbour's RTT (coordinates move; an estimate made when they were still wrong must
+    /// not keep a far peer in the close set forever).
+    /// </summary>
+    public void Rescore(Func<TPeer, double> rttMs)
+    {
+        foreach (var peer in _close.Keys.ToList())
+            _close[peer] = rttMs(peer);
+    }
+
     /// <summary>Adds peers to the random view (from a bootstrap list or a gossip partner), keeping it at its size.</summary>
     public void Mix(IEnumerable<TPeer> peers, Random random)
     {

@@ -18,13 +18,13 @@ public sealed class VivaldiSimulation
     /// <summary>Peers sent in one gossip exchange.</summary>
     public const int GossipSize = 4;
 
-    private readonly RttMatrix _matrix;
+    private readonly IRttSource _matrix;
     private readonly Random _random;
     private readonly VivaldiNode<int>[] _nodes;
     private readonly NeighbourSet<int>[] _neighbours;
 
     /// <summary>Sets up every node at the origin, each knowing a few random peers (its bootstrap contacts).</summary>
-    public VivaldiSimulation(RttMatrix matrix, VivaldiOptions options, int seed)
+    public VivaldiSimulation(IRttSource matrix, VivaldiOptions options, int seed)
     {
         _matrix = matrix;
         _random = new Random(seed);
@@ -84,18 +84,37 @@ public sealed class VivaldiSimulation
             _neighbours[node].Offer(peer, _nodes[node].Coordinate.EstimateRttMs(_nodes[peer].Coordinate));
     }
 
+    /// <summary>
+    /// Node <paramref name="node"/> answering a search: the peers it knows with their coordinates. It learns from the
+    /// view passing through it: any peer there nearer than its close neighbours takes their place.
+    /// </summary>
+    public IReadOnlyList<PeerCoordinate<int>> Answer(int node, IReadOnlyList<PeerCoordinate<int>> view)
+    {
+        foreach (var peer in view)
+            _neighbours[node].Offer(peer.Peer, _nodes[node].Coordinate.EstimateRttMs(peer.Coordinate));
+        return _neighbours[node].All.Select(p => new PeerCoordinate<int>(p, _nodes[p].Coordinate)).ToList();
+    }
+
     /// <summary>Accuracy over every measured pair.</summary>
     public VivaldiAccuracy Accuracy()
     {
         var relative = new List<double>();
         var absolute = new List<double>();
-        foreach (var (i, j, rtt) in _matrix.MeasuredPairs())
+        foreach (var (i, j, rtt) in MeasuredPairs())
         {
             var estimate = _nodes[i].Coordinate.EstimateRttMs(_nodes[j].Coordinate);
             relative.Add(Math.Abs(estimate - rtt) / rtt);
             absolute.Add(Math.Abs(estimate - rtt));
         }
         return new VivaldiAccuracy(relative.Count, Percentile(relative, 0.5), Percentile(relative, 0.9), Percentile(absolute, 0.5), Percentile(absolute, 0.9));
+    }
+
+    private IEnumerable<(int I, int J, double RttMs)> MeasuredPairs()
+    {
+        for (var i = 0; i < _matrix.Count; i++)
+            for (var j = i + 1; j < _matrix.Count; j++)
+                if (_matrix.RttMs(i, j) is { } rtt)
+                    yield return (i, j, rtt);
     }
 
     /// <summary>The <paramref name="q"/>-quantile of <paramref name="values"/> (nearest rank).</summary>

@@ -27,6 +27,37 @@ public sealed class GeographicWan
         (2 * FibreMsPerKmOneWay * _topology.FibreKm(siteA, siteB) + accessA + accessB) * (1 + _jitter * (2 * noise - 1));
 
     /// <summary>
+    /// <paramref name="count"/> nodes spread over the PoPs at random, with access delays of 0.1–2 ms, their RTTs
+    /// computed when asked (no n² matrix: fine for tens of thousands of nodes); the same seed gives the same network.
+    /// </summary>
+    public IRttSource Network(int count, int seed)
+    {
+        var random = new Random(seed);
+        var site = Enumerable.Range(0, count).Select(_ => _topology.Pops[random.Next(_topology.Pops.Count)].Name).ToArray();
+        var access = Enumerable.Range(0, count).Select(_ => 0.1 + random.NextDouble() * 1.9).ToArray();
+        return new OnTheFly(this, site, access, seed);
+    }
+
+    private sealed class OnTheFly(GeographicWan wan, string[] site, double[] access, int seed) : IRttSource
+    {
+        public int Count => site.Length;
+
+        // The pair's jitter comes from a hash of the pair, so it is the same every time, in both directions and in
+        // every process (HashCode is seeded per process, so it would not do).
+        public double? RttMs(int i, int j) => i == j ? 0 : wan.RttMs(site[i], access[i], site[j], access[j], Noise(Math.Min(i, j), Math.Max(i, j)));
+
+        private double Noise(int a, int b)
+        {
+            // SplitMix64 finaliser over the seed and the pair.
+            var z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + ((ulong)(uint)a << 32 | (uint)b));
+            z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+            z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+            z ^= z >> 31;
+            return (z >> 11) * (1.0 / (1UL << 53));
+        }
+    }
+
+    /// <summary>
     /// A matrix of <paramref name="count"/> nodes spread over the PoPs at random, with access delays of 0.1–2 ms; the
     /// same seed gives the same matrix.
     /// </summary>

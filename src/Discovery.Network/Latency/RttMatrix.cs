@@ -17,7 +17,7 @@ public enum RttUnit
 /// (i, j): measured from i to j). A value of 0 or less off the diagonal means "not measured". Measurements may be
 /// asymmetric: a pair's RTT is the mean of both directions where both were measured, else the one that was.
 /// </summary>
-public sealed class RttMatrix
+public sealed class RttMatrix : IRttSource
 {
     private readonly double[,] _rttMs;
 
