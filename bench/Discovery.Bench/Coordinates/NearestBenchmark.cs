@@ -28,7 +28,7 @@ public static class NearestBenchmark
             var target = random.Next(n);
             var targetCoordinate = simulation.CoordinateOf(target);
             var result = search.FindAsync(new PeerCoordinate<int>(start, simulation.CoordinateOf(start)), targetCoordinate, k,
-                (node, view) => Task.FromResult(simulation.Answer(node, view)), peer => peer != target).GetAwaiter().GetResult();
+                (node, view) => Task.FromResult(simulation.Answer(node, view, targetCoordinate)), peer => peer != target).GetAwaiter().GetResult();
             var found = result.Nearest.Select(p => p.Peer).ToHashSet();
             messages.Add(result.Messages);
 

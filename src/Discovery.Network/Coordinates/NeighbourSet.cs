@@ -16,8 +16,12 @@ namespace Discovery.Network.Coordinates;
 /// both coordinate accuracy (geographic 500 nodes: 0.040 vs 0.043 median) and search quality (RTT ratio 1.28 vs 1.69),
 /// since coordinates fitted mostly to near peers lose the network's global shape.
 /// </param>
-public sealed class NeighbourSet<TPeer>(TPeer self, int closeSize, int randomSize, int closeEvery = 4) where TPeer : notnull
+/// <param name="heardSize">How many other peers it remembers having heard of, to answer searches with.</param>
+public sealed class NeighbourSet<TPeer>(TPeer self, int closeSize, int randomSize, int closeEvery = 4, int heardSize = 64) where TPeer : notnull
 {
+    private readonly Queue<TPeer> _heardOrder = new();
+    private readonly HashSet<TPeer> _heard = [];
+
     private readonly Dictionary<TPeer, double> _close = [];
     private readonly List<TPeer> _random = [];
     private int _turn;
@@ -28,7 +32,10 @@ public sealed class NeighbourSet<TPeer>(TPeer self, int closeSize, int randomSiz
     /// <summary>The random view.</summary>
     public IReadOnlyList<TPeer> Random => _random;
 
-    /// <summary>Every peer known, close first.</summary>
+    /// <summary>Every peer this node has heard of recently (a search asks it for the ones nearest its target).</summary>
+    public IEnumerable<TPeer> Known => All.Concat(_heard.Where(h => !_close.ContainsKey(h) && !_random.Contains(h)));
+
+    /// <summary>Every peer in the close set or the random view, close first.</summary>
     public IEnumerable<TPeer> All => _close.OrderBy(c => c.Value).Select(c => c.Key).Concat(_random.Where(r => !_close.ContainsKey(r)));
 
     /// <summary>
@@ -39,6 +46,7 @@ public sealed class NeighbourSet<TPeer>(TPeer self, int closeSize, int randomSiz
     {
         if (EqualityComparer<TPeer>.Default.Equals(peer, self) || !double.IsFinite(rttMs))
             return false;
+        Hear(peer);
         if (_close.ContainsKey(peer) || _close.Count < closeSize)
         {
             _close[peer] = rttMs;
@@ -57,7 +65,10 @@ public sealed class NeighbourSet<TPeer>(TPeer self, int closeSize, int randomSiz
     {
         foreach (var peer in peers)
         {
-            if (EqualityComparer<TPeer>.Default.Equals(peer, self) || _random.Contains(peer))
+            if (EqualityComparer<TPeer>.Default.Equals(peer, self))
+                continue;
+            Hear(peer);
+            if (_random.Contains(peer))
                 continue;
             if (_random.Count < randomSize)
                 _random.Add(peer);
@@ -85,9 +96,19 @@ public sealed class NeighbourSet<TPeer>(TPeer self, int closeSize, int randomSiz
         return pool;
     }
 
+    private void Hear(TPeer peer)
+    {
+        if (heardSize == 0 || !_heard.Add(peer))
+            return;
+        _heardOrder.Enqueue(peer);
+        if (_heardOrder.Count > heardSize)
+            _heard.Remove(_heardOrder.Dequeue());
+    }
+
     /// <summary>Forgets a peer that left or cannot be measured.</summary>
     public void Remove(TPeer peer)
     {
+        _heard.Remove(peer);
         _close.Remove(peer);
         _random.Remove(peer);
     }

@@ -84,15 +84,23 @@ public sealed class VivaldiSimulation
             _neighbours[node].Offer(peer, _nodes[node].Coordinate.EstimateRttMs(_nodes[peer].Coordinate));
     }
 
+    /// <summary>How many peers a node answers a search with.</summary>
+    public const int AnswerSize = 16;
+
     /// <summary>
-    /// Node <paramref name="node"/> answering a search: the peers it knows with their coordinates. It learns from the
-    /// view passing through it: any peer there nearer than its close neighbours takes their place.
+    /// Node <paramref name="node"/> answering a search toward <paramref name="target"/>: the peers it has heard of that
+    /// are nearest the target. It learns from the view passing through it: any peer there nearer than its close
+    /// neighbours takes their place.
     /// </summary>
-    public IReadOnlyList<PeerCoordinate<int>> Answer(int node, IReadOnlyList<PeerCoordinate<int>> view)
+    public IReadOnlyList<PeerCoordinate<int>> Answer(int node, IReadOnlyList<PeerCoordinate<int>> view, NetworkCoordinate target)
     {
         foreach (var peer in view)
             _neighbours[node].Offer(peer.Peer, _nodes[node].Coordinate.EstimateRttMs(peer.Coordinate));
-        return _neighbours[node].All.Select(p => new PeerCoordinate<int>(p, _nodes[p].Coordinate)).ToList();
+        return _neighbours[node].Known
+            .Select(p => new PeerCoordinate<int>(p, _nodes[p].Coordinate))
+            .OrderBy(p => p.Coordinate.EstimateRttMs(target))
+            .Take(AnswerSize)
+            .ToList();
     }
 
     /// <summary>Accuracy over every measured pair.</summary>
