@@ -17,14 +17,29 @@ public sealed class EmbeddedSiloProgramTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    [Fact]
-    public async Task The_embedded_demo_starts_every_site_and_registers_the_demo_nodes_on_their_sites()
+    // The README's run command on free ports and a cluster id of its own; returns once the banner is printed.
+    private static async Task<(ChildProcess Silo, string Banner, int GatewayPort)> StartDemoAsync()
     {
         var siloPort = FreePorts.TakeRange(8);
         var gatewayPort = FreePorts.TakeRange(8);
-        await using var silo = ChildProcess.StartDotnet(SiloProgramFile.Path,
+        var silo = ChildProcess.StartDotnet(SiloProgramFile.Path,
             "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", $"embedded-{Guid.NewGuid():N}");
-        var banner = await silo.WaitForLineAsync("is running", StartTimeout);
+        try
+        {
+            return (silo, await silo.WaitForLineAsync("is running", StartTimeout), gatewayPort);
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task The_embedded_demo_starts_every_site_and_registers_the_demo_nodes_on_their_sites()
+    {
+        var (silo, banner, gatewayPort) = await StartDemoAsync();
+        await using var _ = silo;
         var demo = InfrastructureFile.Load(Path.Combine(Path.GetDirectoryName(SiloProgramFile.Path)!, "demo-infrastructure.yaml"));
         Assert.Contains("embedded demo", banner);
         Assert.Contains($"127.0.0.1:{gatewayPort}", banner);
@@ -63,11 +78,8 @@ public sealed class EmbeddedSiloProgramTests
     [Fact]
     public async Task A_tenant_deploys_a_three_tier_ve_near_its_gateway_through_the_sdk_and_runs_its_lifecycle()
     {
-        var siloPort = FreePorts.TakeRange(8);
-        var gatewayPort = FreePorts.TakeRange(8);
-        await using var silo = ChildProcess.StartDotnet(SiloProgramFile.Path,
-            "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", $"embedded-{Guid.NewGuid():N}");
-        var banner = await silo.WaitForLineAsync("is running", StartTimeout);
+        var (silo, banner, gatewayPort) = await StartDemoAsync();
+        await using var _ = silo;
         var demo = InfrastructureFile.Load(Path.Combine(Path.GetDirectoryName(SiloProgramFile.Path)!, "demo-infrastructure.yaml"));
         var (home, fenced, elsewhere) = (demo.Sites[1].Name, demo.Sites[0].Name, demo.Sites[2].Name);
 
