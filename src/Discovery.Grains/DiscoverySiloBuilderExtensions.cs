@@ -1,10 +1,13 @@
 using Discovery.Abstractions.Events;
+using Discovery.Grains.Coordinates;
 using Discovery.Grains.Environments;
 using Discovery.Grains.Hypervisors;
 using Discovery.Grains.Placement;
 using Discovery.Grains.Sites;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Discovery.Network.Latency;
 
 namespace Discovery.Grains;
 
@@ -23,6 +26,9 @@ public static class DiscoverySiloBuilderExtensions
         silo.Services.AddOptions<HypervisorOptions>();
         silo.Services.TryAddSingleton<HypervisorPool>();
         silo.Services.AddOptions<PlacementOptions>();
+        silo.Services.AddOptions<LocalityOptions>();
+        silo.Services.TryAddSingleton<IRttProbe>(sp => sp.GetRequiredService<IOptions<LocalityOptions>>().Value
+            .CreateProbe(sp.GetRequiredService<SiteCatalog>().Sites.ToDictionary(s => s.Name, s => s.Location)));
         silo.Services.TryAddSingleton<LatencyEstimator>();
         silo.Services.TryAddSingleton<NearestNodes>();
         silo.Services.AddSingleton<SiloDeathWatcher>();

@@ -28,6 +28,10 @@ public sealed record NodeUnreachable(string Site, DateTimeOffset At, [property: 
 [GenerateSerializer, Immutable, Alias("discovery.event.neighbours")]
 public sealed record NeighboursChanged(string Site, DateTimeOffset At, [property: Id(0)] string Cause, [property: Id(1)] IReadOnlyList<string> Nodes) : DiscoveryEvent(Site, At);
 
+/// <summary>A node's network coordinate moved noticeably (the console's map redraws it).</summary>
+[GenerateSerializer, Immutable, Alias("discovery.event.coordinate")]
+public sealed record CoordinateChanged(string Site, DateTimeOffset At, [property: Id(0)] string Node, [property: Id(1)] Coordinates.NodeCoordinate Coordinate) : DiscoveryEvent(Site, At);
+
 /// <summary>A node's status changed (e.g. up → maintenance).</summary>
 [GenerateSerializer, Immutable, Alias("discovery.event.node-status")]
 public sealed record NodeStatusChanged(string Site, DateTimeOffset At, [property: Id(0)] string Node, [property: Id(1)] Nodes.NodeStatus Status) : DiscoveryEvent(Site, At);

@@ -1,3 +1,4 @@
+using Discovery.Abstractions.Coordinates;
 using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Placement;
@@ -37,6 +38,7 @@ public sealed class NodeGrain(
             _uri = hypervisors.UriFor(Id, spec);
             await SiteRegistry.NodeActivatedAsync(Id.Name, topology.LocalSilo.ToParsableString());
             StartReconciling();
+            await Locality.StartAsync();
         }
     }
 
@@ -63,6 +65,7 @@ public sealed class NodeGrain(
         _uri = uri;
         StartReconciling();
         ReportLoad();
+        await Locality.StartAsync();
         if (joined)
         {
             logger.LogInformation("Node {Node} joined: {Cpus} CPUs, {MemoryMiB} MiB, hypervisor {Uri} reports {HostCpus} CPUs",
@@ -282,6 +285,8 @@ public sealed class NodeGrain(
         if (state.State.Spec is { } spec)
             SiteRegistry.ReportLoadAsync(new NodeLoad(Id.ToString(), state.State.Status, spec.Capacity, NodeCapacity.Allocated(state.State.Vms.Values))).Ignore();
     }
+
+    private INodeLocalityGrain Locality => GrainFactory.GetGrain<INodeLocalityGrain>(Id.ToString());
 
     private ISiteGrain SiteRegistry => GrainFactory.GetGrain<ISiteGrain>(Id.Site);
 

@@ -70,6 +70,10 @@ public static class LaunchPlanner
             throw new ConfigurationProblem($"Discovery:FailureDetection:TableRefreshTimeout must be positive (got {refresh})");
         if (fd.NumMissedProbesLimit is < 1 || fd.NumVotesForDeathDeclaration is < 1)
             throw new ConfigurationProblem("Discovery:FailureDetection:NumMissedProbesLimit and NumVotesForDeathDeclaration must be at least 1");
+        if (o.Locality.Validate() is { } locality)
+            throw new ConfigurationProblem($"Discovery:Locality: {locality}");
+        if (o.Locality.Probe == "matrix" && !File.Exists(o.Locality.Matrix))
+            throw new ConfigurationProblem($"Discovery:Locality:Matrix: RTT matrix file '{o.Locality.Matrix}' not found");
         if (o.Placement.Validate() is { } placement)
             throw new ConfigurationProblem($"Discovery:Placement: {placement}");
         if (o.Hypervisor.ReconcileInterval <= TimeSpan.Zero)

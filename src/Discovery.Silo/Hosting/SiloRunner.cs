@@ -81,6 +81,12 @@ public static class SiloRunner
             : launch.Options.Clustering == ClusteringKind.Postgres
                 ? $"PostgreSQL {PostgresSchema.DescribeConnection(launch.Options.Connection!)}"
                 : "localhost clustering, in-memory state";
-        return $"Discovery.Orleans cluster '{launch.Options.ClusterId}' is running: {mode}; sites {sites}; clients connect to gateways {gateways}. Press Ctrl+C to stop.";
+        var network = launch.Options.Locality.Probe switch
+        {
+            "tcp" => "RTTs measured by TCP connect",
+            "matrix" => $"RTTs emulated from matrix {launch.Options.Locality.Matrix}",
+            _ => "RTTs emulated from site geography",
+        };
+        return $"Discovery.Orleans cluster '{launch.Options.ClusterId}' is running: {mode}; {network}; sites {sites}; clients connect to gateways {gateways}. Press Ctrl+C to stop.";
     }
 }

@@ -1,3 +1,4 @@
+using Discovery.Grains.Coordinates;
 using Discovery.Grains.Environments;
 using Discovery.Grains.Hypervisors;
 
@@ -47,6 +48,9 @@ public sealed class DiscoveryOptions
     /// that site's nodes from it at start.
     /// </summary>
     public string Infrastructure { get; set; } = "demo-infrastructure.yaml";
+
+    /// <summary>How node agents measure the network and keep coordinates (<c>Discovery:Locality:*</c>).</summary>
+    public LocalityOptions Locality { get; set; } = new();
 
     /// <summary>How VEs are placed (<c>Discovery:Placement:*</c>).</summary>
     public PlacementOptions Placement { get; set; } = new();

@@ -117,6 +117,8 @@ public sealed class EmbeddedSiloProgramTests
     [InlineData(new[] { "--clustering", "postgres", "--site", "lyon" }, "needs --connection")]
     [InlineData(new[] { "--site", "lyon", "--silo-port", "31000", "--gateway-port", "31000" }, "give them different ports")]
     [InlineData(new[] { "--frobnicate", "1" }, "unknown option '--frobnicate'")]
+    [InlineData(new[] { "--probe", "radar" }, "Probe must be geography, matrix or tcp (got 'radar')")]
+    [InlineData(new[] { "--probe", "matrix", "--rtt-matrix", "/nonexistent/rtt.txt" }, "'/nonexistent/rtt.txt' not found")]
     public async Task Bad_configuration_stops_the_program_with_one_clear_line(string[] args, string expected)
     {
         await using var silo = ChildProcess.StartDotnet(SiloProgramFile.Path, args);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Discovery.Abstractions.Events;
 using Discovery.Grains;
+using Discovery.Grains.Coordinates;
 using Discovery.Testing.Storage;
 using Discovery.Grains.Sites;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +54,8 @@ public class SiteClusterFixture : IAsyncLifetime
             silo.AddDiscoveryCore(site, Catalog);
             silo.AddProcessWideGrainStorage(StorageNames.State);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
+            // Coordinates converge in seconds rather than minutes; the emulated WAN comes from the sites' geography.
+            silo.Services.Configure<LocalityOptions>(o => o.Interval = TimeSpan.FromMilliseconds(200));
             ConfigureSilo(site, silo);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(DiscoveryStreams.Provider));
@@ -61,11 +64,15 @@ public class SiteClusterFixture : IAsyncLifetime
         await WaitForSiteMetadataAsync();
     }
 
-    /// <summary>Waits until every silo knows the site of every active silo, so placement decisions are final.</summary>
-    public Task WaitForSiteMetadataAsync() => Eventually.HoldsAsync(() =>
-        Cluster.Silos.Where(s => s.IsActive).All(silo =>
-            silo.ServiceProvider.GetRequiredService<SiteTopology>().ActiveSilos().All(s => s.Site is not null)),
-        "every silo to learn every other silo's site");
+    /// <summary>Waits until every silo sees every active silo, with its site, so placement decisions are final.</summary>
+    public Task WaitForSiteMetadataAsync()
+    {
+        var active = Cluster.Silos.Where(s => s.IsActive).ToList();
+        return Eventually.HoldsAsync(() => active.All(silo =>
+            silo.ServiceProvider.GetRequiredService<SiteTopology>().ActiveSilos() is var seen
+                && seen.Count == active.Count && seen.All(s => s.Site is not null)),
+            "every silo to see every other silo active, with its site");
+    }
 
     /// <summary>The site of the silo at <paramref name="address"/>.</summary>
     public string SiteOf(SiloAddress address) =>

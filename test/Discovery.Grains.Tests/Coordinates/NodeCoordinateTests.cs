@@ -1,0 +1,37 @@
+using Discovery.Abstractions.Coordinates;
+using Discovery.Abstractions.Nodes;
+using Discovery.Testing;
+using Discovery.Testing.Cluster;
+using Xunit;
+
+namespace Discovery.Grains.Tests.Coordinates;
+
+[Collection(ClusterCollection.Name)]
+public sealed class NodeCoordinateTests(SiteClusterFixture fixture)
+{
+    private readonly string _test = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Agents_on_an_emulated_wan_converge_so_that_a_site_s_nodes_are_closer_to_each_other_than_to_other_sites()
+    {
+        var nodes = SiteClusterFixture.Sites.SelectMany(site => Enumerable.Range(1, 4).Select(i => $"{site}/geo{i}-{_test}")).ToList();
+        foreach (var node in nodes)
+            await fixture.Client.GetGrain<INodeGrain>(node).RegisterAsync(new NodeSpec(4, 4096));
+
+        await Eventually.HoldsAsync(async () =>
+        {
+            var coordinates = (await Task.WhenAll(nodes.Select(n => fixture.Client.GetGrain<INodeLocalityGrain>(n).GetCoordinateAsync())))
+                .ToDictionary(r => r.Node, r => r.Coordinate);
+            return nodes.All(node =>
+            {
+                var site = NodeId.Parse(node).Site;
+                var same = nodes.Where(n => n != node && NodeId.Parse(n).Site == site).Average(n => coordinates[node].EstimateRttMs(coordinates[n]));
+                var other = nodes.Where(n => NodeId.Parse(n).Site != site).Average(n => coordinates[node].EstimateRttMs(coordinates[n]));
+                return same < other;
+            });
+        }, "every node to be nearer its own site's nodes than other sites' (by coordinates)", TimeSpan.FromSeconds(90));
+
+        var neighbours = await fixture.Client.GetGrain<INodeLocalityGrain>(nodes[0]).GetNeighboursAsync();
+        Assert.NotEmpty(neighbours);
+    }
+}
