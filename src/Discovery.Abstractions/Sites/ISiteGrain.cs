@@ -33,6 +33,14 @@ public interface ISiteGrain : IGrainWithStringKey
     [Alias("loads")]
     Task<IReadOnlyList<NodeLoad>> GetLoadsAsync();
 
+    /// <summary>A node agent's latest stored coordinate; the site's coordinate is the centroid of its nodes'.</summary>
+    [Alias("report-coordinate"), OneWay]
+    Task ReportCoordinateAsync(string node, Coordinates.NodeCoordinate coordinate);
+
+    /// <summary>The centroid of the site's nodes' coordinates, or null while none has reported one.</summary>
+    [Alias("coordinate"), AlwaysInterleave]
+    Task<Coordinates.NodeCoordinate?> GetCoordinateAsync();
+
     /// <summary>Records which silo now runs a node's agent.</summary>
     [Alias("node-activated")]
     Task NodeActivatedAsync(string nodeName, string silo);

@@ -140,6 +140,7 @@ public sealed class NodeLocalityGrain(
         state.State.Close = _neighbours.Close.Select(c => c.Peer).ToList();
         state.State.Random = _neighbours.Random.ToList();
         await state.WriteStateAsync();
+        GrainFactory.GetGrain<ISiteGrain>(Id.Site).ReportCoordinateAsync(Id.ToString(), now).Ignore();
         await this.PublishAsync(new CoordinateChanged(Id.Site, time.GetUtcNow(), Id.ToString(), now), logger);
     }
 

@@ -1,3 +1,4 @@
+using Discovery.Abstractions.Coordinates;
 using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Placement;
@@ -17,7 +18,30 @@ public sealed class SiteGrain(
     // Soft state: rebuilt from the nodes' reports, and from the nodes themselves after a reactivation.
     private readonly Dictionary<string, NodeLoad> _loads = new(StringComparer.Ordinal);
 
+    private readonly Dictionary<string, NodeCoordinate> _coordinates = new(StringComparer.Ordinal);
+
     private string Site => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public Task ReportCoordinateAsync(string node, NodeCoordinate coordinate)
+    {
+        if (NodeId.Parse(node).Site != Site)
+            throw new ArgumentException($"site {Site} got the coordinate of node {node} of another site", nameof(node));
+        _coordinates[node] = coordinate;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<NodeCoordinate?> GetCoordinateAsync()
+    {
+        var members = _coordinates.Where(c => state.State.Nodes.Contains(NodeId.Parse(c.Key).Name)).Select(c => c.Value).ToList();
+        if (members.Count == 0)
+            return Task.FromResult<NodeCoordinate?>(null);
+        var dimensions = members[0].Vector.Count;
+        members = members.Where(m => m.Vector.Count == dimensions).ToList();
+        var centroid = Enumerable.Range(0, dimensions).Select(d => members.Average(m => m.Vector[d])).ToArray();
+        return Task.FromResult<NodeCoordinate?>(new NodeCoordinate(centroid, members.Average(m => m.Height), members.Average(m => m.Error)));
+    }
 
     /// <inheritdoc />
     public Task ReportLoadAsync(NodeLoad load)

@@ -33,5 +33,18 @@ public sealed class NodeCoordinateTests(SiteClusterFixture fixture)
 
         var neighbours = await fixture.Client.GetGrain<INodeLocalityGrain>(nodes[0]).GetNeighboursAsync();
         Assert.NotEmpty(neighbours);
+
+        // The spiral search from a site finds that site's nodes first; from a node, its site's nodes too.
+        var locality = fixture.Client.GetGrain<ILocalityGrain>(0);
+        await Eventually.HoldsAsync(async () =>
+        {
+            var nearLyon = await locality.NearestAsync(new NearestQuery(NearestTarget.OfSite("lyon"), K: 3));
+            var nearParis = await locality.NearestAsync(new NearestQuery(NearestTarget.OfNode(nodes[0]), K: 3));
+            return nearLyon.Nodes.Count == 3 && nearLyon.Nodes.All(n => NodeId.Parse(n.Node).Site == "lyon")
+                && nearParis.Nodes.Count == 3 && nearParis.Nodes.All(n => NodeId.Parse(n.Node).Site == "paris" && n.Node != nodes[0]);
+        }, "the nearest 3 to lyon to be lyon nodes, and to a paris node paris nodes", TimeSpan.FromSeconds(60));
+        var onlyRennes = await locality.NearestAsync(new NearestQuery(NearestTarget.OfSite("lyon"), K: 2, Sites: ["rennes"]));
+        Assert.All(onlyRennes.Nodes, n => Assert.Equal("rennes", NodeId.Parse(n.Node).Site));
+        Assert.True(onlyRennes.Messages > 0);
     }
 }
