@@ -45,6 +45,21 @@ public sealed class VeSpecFileTests
         Assert.DoesNotContain("locations", json);
     }
 
+    [Fact]
+    public void A_locality_can_be_a_point_in_coordinate_space()
+    {
+        var spec = VeSpecFile.ParseYaml("""
+            vms: [{ name: a, vcpus: 1, memoryMiB: 512 }]
+            near: { kind: Coordinate, coordinate: { vector: [12.5, -3], height: 0.4, error: 0.2 }, maxRttMs: 15 }
+            """, "point.yaml");
+
+        Assert.Equal(LocalityKind.Coordinate, spec.Near!.Kind);
+        Assert.Equal([12.5, -3], spec.Near.Coordinate!.Vector);
+        Assert.Empty(spec.Validate());
+        Assert.Contains("needs the coordinate", new VeSpec([new("a", 1, 1)], Near: new Locality(LocalityKind.Coordinate)).Validate().Single());
+        Assert.Contains("finite values", new VeSpec([new("a", 1, 1)], Near: Locality.NearCoordinate(new([double.NaN], 0, 1))).Validate().Single());
+    }
+
     [Theory]
     [InlineData("vms: [{ name: a, vcpus: 1, memoryMiB: 1 }]\nconstraints: [{ kind: Glue, vms: [a] }]", "Glue")]
     [InlineData("vms: [{ name: a, vcpus: 1, memoryMiB: 1, colour: red }]", "colour")]

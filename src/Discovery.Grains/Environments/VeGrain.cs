@@ -1,3 +1,4 @@
+using Discovery.Abstractions.Coordinates;
 using Discovery.Abstractions.Environments;
 using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Images;
@@ -53,7 +54,7 @@ public sealed class VeGrain(
         if (R.Status != VeStatus.Configured)
             throw new VeOperationException($"VE {Id} is {R.Status}; deploy needs a configured VE that is not deployed yet");
         var locality = near ?? spec.Near ?? Locality.NearCaller();
-        var requester = Resolve(locality);
+        var requester = await ResolveAsync(locality);
         var total = spec.Instances().Count * 2;
         var plan = await ReserveAsync(PlacementProblem.For(spec), requester, locality.MaxRttMs, "deploy", total);
         R.Requester = requester;
@@ -121,7 +122,7 @@ public sealed class VeGrain(
         if (refusals.Count > 0)
             throw new VeOperationException($"VE {Id}: {string.Join("; ", refusals)}");
 
-        var requester = Resolve(to);
+        var requester = await ResolveAsync(to);
         var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
         var plan = await PlanAsync(PlacementProblem.For(spec, current, moving), requester, to.MaxRttMs);
         var moved = new List<(string Vm, string From)>();
@@ -281,7 +282,7 @@ public sealed class VeGrain(
         return problems;
     }
 
-    private Requester Resolve(Locality locality)
+    private async Task<Requester> ResolveAsync(Locality locality)
     {
         if (locality.Validate() is { } problem)
             throw new ArgumentException($"VE {Id}: {problem}");
@@ -289,6 +290,11 @@ public sealed class VeGrain(
         {
             LocalityKind.Site => new Requester(locality.Target!),
             LocalityKind.Node => Requester.AtNode(locality.Target!),
+            // A point: the node nearest it, found by the spiral search over the agents, stands in for it.
+            LocalityKind.Coordinate => (await GrainFactory.GetGrain<ILocalityGrain>(0)
+                    .NearestAsync(new NearestQuery(NearestTarget.OfCoordinate(locality.Coordinate!), K: 1))).Nodes.FirstOrDefault() is { } nearest
+                ? Requester.AtNode(nearest.Node)
+                : throw new PlacementFailedException($"VE {Id}: no node with a coordinate was found near {locality}"),
             _ => RequestContext.Get(Locality.CallerSiteContextKey) is string site
                 ? new Requester(site)
                 : throw new VeOperationException($"VE {Id}: the caller's site is unknown; connect with DiscoveryClient (it finds its gateway's site) or place the VE near a site or node"),

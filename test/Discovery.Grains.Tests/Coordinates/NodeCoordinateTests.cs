@@ -1,4 +1,6 @@
 using Discovery.Abstractions.Coordinates;
+using Discovery.Abstractions.Environments;
+using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Nodes;
 using Discovery.Testing;
 using Discovery.Testing.Cluster;
@@ -43,6 +45,14 @@ public sealed class NodeCoordinateTests(SiteClusterFixture fixture)
             return nearLyon.Nodes.Count == 3 && nearLyon.Nodes.All(n => NodeId.Parse(n.Node).Site == "lyon")
                 && nearParis.Nodes.Count == 3 && nearParis.Nodes.All(n => NodeId.Parse(n.Node).Site == "paris" && n.Node != nodes[0]);
         }, "the nearest 3 to lyon to be lyon nodes, and to a paris node paris nodes", TimeSpan.FromSeconds(60));
+        // A VE placed near a point in coordinate space runs by the node nearest that point.
+        var rennesNode = nodes.First(n => n.StartsWith("rennes/"));
+        var point = (await fixture.Client.GetGrain<INodeLocalityGrain>(rennesNode).GetCoordinateAsync()).Coordinate;
+        var ve = fixture.Client.GetGrain<IVeGrain>($"tenant-{_test}/near-point");
+        await ve.ConfigureAsync(new VeSpec([new VmTemplate("app", 1, 512)], [new Fence([], nodes)]), "configure");
+        var placed = await ve.DeployAsync("deploy", Locality.NearCoordinate(point));
+        Assert.Equal("rennes", placed.Vm("app").Site);
+
         var onlyRennes = await locality.NearestAsync(new NearestQuery(NearestTarget.OfSite("lyon"), K: 2, Sites: ["rennes"]));
         Assert.All(onlyRennes.Nodes, n => Assert.Equal("rennes", NodeId.Parse(n.Node).Site));
         Assert.True(onlyRennes.Messages > 0);
