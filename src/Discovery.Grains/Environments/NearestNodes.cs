@@ -1,8 +1,10 @@
+using Discovery.Abstractions.Coordinates;
 using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Sites;
 using Discovery.Grains.Sites;
 using Discovery.Placement;
+using Microsoft.Extensions.Options;
 
 namespace Discovery.Grains.Environments;
 
@@ -11,8 +13,38 @@ namespace Discovery.Grains.Environments;
 /// search that stands behind placement until nodes have network coordinates. Each ring asks one site registry for
 /// its nodes' loads; nobody ever scans every node.
 /// </summary>
-public sealed class NearestNodes(IGrainFactory grains, SiteTopology topology, LatencyEstimator latency)
+public sealed class NearestNodes(IGrainFactory grains, SiteTopology topology, LatencyEstimator latency, IOptions<PlacementOptions> options)
 {
+    /// <summary>The requester's network coordinate (its node's, or its site's centroid) when it is trustworthy, else null.</summary>
+    public async Task<NodeCoordinate?> TrustedCoordinateOfAsync(Requester requester)
+    {
+        var coordinate = requester.Node is { } node
+            ? (await grains.GetGrain<INodeLocalityGrain>(node).GetCoordinateAsync()).Coordinate
+            : await grains.GetGrain<ISiteGrain>(requester.Site).GetCoordinateAsync();
+        return coordinate is { } c && c.Error <= options.Value.TrustedCoordinateError ? c : null;
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> nodes nearest <paramref name="at"/> found by the spiral search, with their loads, as
+    /// candidates whose RTT is the coordinates' estimate; nodes not up, or beyond <paramref name="maxRttMs"/>, are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<Candidate>> NearestByCoordinatesAsync(NodeCoordinate at, int k, double? maxRttMs)
+    {
+        var found = await grains.GetGrain<ILocalityGrain>(0).NearestAsync(new NearestQuery(NearestTarget.OfCoordinate(at), k));
+        var near = found.Nodes.Where(n => maxRttMs is not { } max || n.RttMs <= max).ToDictionary(n => n.Node);
+        var candidates = new List<Candidate>();
+        foreach (var site in near.Keys.Select(n => NodeId.Parse(n).Site).Distinct())
+        {
+            var region = latency.RegionOf(site);
+            foreach (var load in await grains.GetGrain<ISiteGrain>(site).GetLoadsAsync())
+            {
+                if (load.Status == NodeStatus.Up && near.TryGetValue(load.Node, out var node))
+                    candidates.Add(new Candidate(new PlacementHost(load.Node, site, region), load.Free, node.RttMs));
+            }
+        }
+        return candidates;
+    }
+
     /// <summary>The sites that have a silo up, nearest first, within <paramref name="maxRttMs"/> when given.</summary>
     public IReadOnlyList<string> SitesByDistance(Requester from, double? maxRttMs) =>
         topology.SitesUp()

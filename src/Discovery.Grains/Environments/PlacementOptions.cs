@@ -27,6 +27,16 @@ public sealed class PlacementOptions
     /// <summary>The RTT assumed to a site whose location is unknown, in ms: far, but reachable.</summary>
     public double UnknownSiteRttMs { get; set; } = 500;
 
+    /// <summary>
+    /// Where placement finds its candidates: <see cref="PlacementCandidates.Coordinates"/> (the spiral search around
+    /// the requester's network coordinate, falling back to sites when coordinates are not trustworthy yet or find no
+    /// placement) or <see cref="PlacementCandidates.Sites"/> (nearest sites by geography only).
+    /// </summary>
+    public PlacementCandidates Candidates { get; set; } = PlacementCandidates.Coordinates;
+
+    /// <summary>A coordinate is trusted for placement once its error estimate is at most this (1.5 = knows nothing).</summary>
+    public double TrustedCoordinateError { get; set; } = 0.5;
+
     /// <summary>How many completed requests a VE remembers for idempotent retries.</summary>
     public int RememberedRequests { get; set; } = 64;
 
@@ -34,8 +44,19 @@ public sealed class PlacementOptions
     public string? Validate() =>
         MaxSearchSteps < 1 ? $"MaxSearchSteps must be at least 1 (got {MaxSearchSteps})"
         : MaxReservationAttempts < 1 ? $"MaxReservationAttempts must be at least 1 (got {MaxReservationAttempts})"
+        : TrustedCoordinateError is <= 0 or double.NaN ? $"TrustedCoordinateError must be positive (got {TrustedCoordinateError})"
         : RememberedRequests < 1 ? $"RememberedRequests must be at least 1 (got {RememberedRequests})"
         : new[] { SameNodeRttMs, SameSiteRttMs, SiteBaseRttMs, RttMsPerKm, UnknownSiteRttMs }.Any(v => v < 0 || double.IsNaN(v))
             ? "the RTT estimates (SameNodeRttMs, SameSiteRttMs, SiteBaseRttMs, RttMsPerKm, UnknownSiteRttMs) must not be negative"
         : null;
+}
+
+/// <summary>Where placement finds candidate nodes.</summary>
+public enum PlacementCandidates
+{
+    /// <summary>By network coordinates (spiral search), with sites as the fallback.</summary>
+    Coordinates,
+
+    /// <summary>By site geography only: the requester's site, then the nearest sites.</summary>
+    Sites,
 }

@@ -28,6 +28,10 @@ public sealed class VeGrain(
     TimeProvider time,
     ILogger<VeGrain> logger) : Grain, IVeGrain
 {
+    // How many nearest nodes the first coordinate search asks for, and the most it ever asks for.
+    private const int MinNearest = 16;
+    private const int MaxNearest = 1000;
+
     private VeId Id => VeId.Parse(this.GetPrimaryKeyString());
 
     private VeRecord R => record.State;
@@ -221,6 +225,8 @@ public sealed class VeGrain(
     // Adds the sites nearest the requester one at a time until the search finds a placement.
     private async Task<IReadOnlyDictionary<string, Candidate>> PlanAsync(PlacementProblem problem, Requester requester, double? maxRttMs)
     {
+        if (options.Value.Candidates == PlacementCandidates.Coordinates && await PlanByCoordinatesAsync(problem, requester, maxRttMs) is { } byCoordinates)
+            return byCoordinates;
         var planner = new LocalityFirstPlanner(new PlacementSearch(options.Value.MaxSearchSteps));
         var sites = nearest.SitesByDistance(requester, maxRttMs);
         var plan = await planner.PlanAsync(problem, sites, site => nearest.RingAsync(requester, site, maxRttMs));
@@ -228,6 +234,29 @@ public sealed class VeGrain(
             return plan.Outcome.Plan!;
         var reach = maxRttMs is { } max ? $" within {max} ms of {requester}" : "";
         throw new PlacementFailedException($"VE {Id}: no placement{reach} across {sites.Count} sites: {(sites.Count == 0 ? "no site is up" : plan.Outcome.Failure)}");
+    }
+
+    // The spiral search around the requester's coordinate, asking for twice as many nodes each time the placement
+    // does not fit yet. Null when the requester's coordinate is not trustworthy or the nodes found cannot hold the VE:
+    // the caller then falls back to the sites by geography.
+    private async Task<IReadOnlyDictionary<string, Candidate>?> PlanByCoordinatesAsync(PlacementProblem problem, Requester requester, double? maxRttMs)
+    {
+        if (await nearest.TrustedCoordinateOfAsync(requester) is not { } at)
+            return null;
+        var search = new PlacementSearch(options.Value.MaxSearchSteps);
+        var seen = -1;
+        for (var k = Math.Max(MinNearest, 4 * problem.Vms.Count); k <= MaxNearest; k *= 2)
+        {
+            var candidates = await nearest.NearestByCoordinatesAsync(at, k, maxRttMs);
+            if (candidates.Count == seen)
+                break; // the search finds nobody new: widening further is pointless
+            seen = candidates.Count;
+            var outcome = search.Solve(problem, candidates);
+            if (outcome.Succeeded)
+                return outcome.Plan;
+        }
+        logger.LogDebug("VE {Ve}: no placement among the nodes nearest {Requester} by coordinates; trying sites by geography", Id, requester);
+        return null;
     }
 
     private async Task<VeInfo> ForEachVmAsync(string operation, VeStatus[] from, VeStatus to, Func<IVmGrain, VmState, Task<VmInfo>?> act)

@@ -7,6 +7,7 @@ using Xunit;
 namespace Discovery.Grains.Tests.Sites;
 
 /// <summary>A cluster of its own: these tests kill silos.</summary>
+[Collection(OwnClusterCollection.Name)]
 public sealed class SiloDeathTests : IAsyncLifetime
 {
     private readonly SiteClusterFixture _cluster = new();

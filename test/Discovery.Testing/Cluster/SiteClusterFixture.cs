@@ -55,7 +55,7 @@ public class SiteClusterFixture : IAsyncLifetime
             silo.AddProcessWideGrainStorage(StorageNames.State);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             // Coordinates converge in seconds rather than minutes; the emulated WAN comes from the sites' geography.
-            silo.Services.Configure<LocalityOptions>(o => o.Interval = TimeSpan.FromMilliseconds(200));
+            silo.Services.Configure<LocalityOptions>(o => o.Interval = TimeSpan.FromMilliseconds(500));
             ConfigureSilo(site, silo);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(DiscoveryStreams.Provider));
