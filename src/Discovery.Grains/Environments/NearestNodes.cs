@@ -26,12 +26,16 @@ public sealed class NearestNodes(IGrainFactory grains, SiteTopology topology, La
 
     /// <summary>
     /// The <paramref name="k"/> nodes nearest <paramref name="at"/> found by the spiral search, with their loads, as
-    /// candidates whose RTT is the coordinates' estimate; nodes not up, or beyond <paramref name="maxRttMs"/>, are left out.
+    /// candidates whose RTT is the coordinates' estimate; nodes not up, with an untrustworthy coordinate, or beyond
+    /// <paramref name="maxRttMs"/> are left out.
     /// </summary>
     public async Task<IReadOnlyList<Candidate>> NearestByCoordinatesAsync(NodeCoordinate at, int k, double? maxRttMs)
     {
         var found = await grains.GetGrain<ILocalityGrain>(0).NearestAsync(new NearestQuery(NearestTarget.OfCoordinate(at), k));
-        var near = found.Nodes.Where(n => maxRttMs is not { } max || n.RttMs <= max).ToDictionary(n => n.Node);
+        // Only nodes whose own coordinate is trustworthy: one that just joined sits anywhere, and would look near.
+        var near = found.Nodes
+            .Where(n => n.Coordinate.Error <= options.Value.TrustedCoordinateError && (maxRttMs is not { } max || n.RttMs <= max))
+            .ToDictionary(n => n.Node);
         var candidates = new List<Candidate>();
         foreach (var site in near.Keys.Select(n => NodeId.Parse(n).Site).Distinct())
         {

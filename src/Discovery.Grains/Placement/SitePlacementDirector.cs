@@ -33,9 +33,11 @@ public sealed class SitePlacementDirector(
             if (bySite[site].Any())
                 return Choose(bySite[site].ToArray());
 
-            // A silo whose site is still unknown may be the one we need: give its metadata a moment to arrive.
-            var unknown = bySite[null].Any();
-            if (!unknown || time.GetUtcNow() >= deadline)
+            // A silo whose site is still unknown may be the one we need: give its metadata a moment to arrive. So
+            // may a silo of the site that membership lists as active but that placement does not offer yet (its
+            // grain manifest lags behind its membership entry).
+            var worthWaiting = bySite[null].Any() || topology.ActiveSilos().Any(s => s.Site == site);
+            if (!worthWaiting || time.GetUtcNow() >= deadline)
                 return Fallback(strategy, target, site, bySite);
             await Task.Delay(options.Value.MetadataPollInterval, time);
             compatible = context.GetCompatibleSilos(target);
@@ -45,6 +47,10 @@ public sealed class SitePlacementDirector(
     private SiloAddress Fallback(PlacementStrategy strategy, PlacementTarget target, string site, ILookup<string?, SiloAddress> bySite)
     {
         var sitesUp = bySite.Select(g => g.Key).OfType<string>().ToList();
+        var listed = topology.ActiveSilos().Where(s => s.Site == site).Select(s => s.Silo).ToList();
+        if (listed.Count > 0)
+            logger.LogWarning("Membership lists {Silos} of site {Site} as active, but none of them can host {Grain}",
+                listed, site, target.GrainIdentity);
         if (strategy is not PreferSitePlacement || sitesUp.Count == 0)
             throw new SiteUnavailableException(site, target.GrainIdentity.ToString(), sitesUp);
 

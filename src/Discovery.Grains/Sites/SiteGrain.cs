@@ -18,6 +18,9 @@ public sealed class SiteGrain(
     // Soft state: rebuilt from the nodes' reports, and from the nodes themselves after a reactivation.
     private readonly Dictionary<string, NodeLoad> _loads = new(StringComparer.Ordinal);
 
+    // Keeps a node with a near-zero error from getting an unbounded weight in the site's centroid.
+    private const double CentroidErrorFloor = 0.05;
+
     private readonly Dictionary<string, NodeCoordinate> _coordinates = new(StringComparer.Ordinal);
 
     private string Site => this.GetPrimaryKeyString();
@@ -39,8 +42,12 @@ public sealed class SiteGrain(
             return Task.FromResult<NodeCoordinate?>(null);
         var dimensions = members[0].Vector.Count;
         members = members.Where(m => m.Vector.Count == dimensions).ToList();
-        var centroid = Enumerable.Range(0, dimensions).Select(d => members.Average(m => m.Vector[d])).ToArray();
-        return Task.FromResult<NodeCoordinate?>(new NodeCoordinate(centroid, members.Average(m => m.Height), members.Average(m => m.Error)));
+        // Weighted by confidence: a node that just joined (error near its maximum) barely moves its site's centre.
+        var weights = members.Select(m => 1 / (m.Error + CentroidErrorFloor)).ToList();
+        var total = weights.Sum();
+        double Mean(Func<NodeCoordinate, double> value) => members.Select((m, i) => value(m) * weights[i]).Sum() / total;
+        var centroid = Enumerable.Range(0, dimensions).Select(d => Mean(m => m.Vector[d])).ToArray();
+        return Task.FromResult<NodeCoordinate?>(new NodeCoordinate(centroid, Mean(m => m.Height), Mean(m => m.Error)));
     }
 
     /// <inheritdoc />

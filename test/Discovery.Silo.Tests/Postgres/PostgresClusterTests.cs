@@ -40,8 +40,8 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IClassFixtur
         Assert.Equal(2, await ActiveSilosAsync(connection, clusterId));
         // A query missing from the schema, or with a parameter or column the provider does not expect, shows up as
         // an error in the silo's log long before it breaks anything visible.
-        Assert.Empty(Errors(paris));
-        Assert.Empty(Errors(lyon));
+        AssertNoErrors(paris);
+        AssertNoErrors(lyon);
 
         lyon.KillHard();
 
@@ -57,9 +57,22 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IClassFixtur
         Assert.Empty(ProviderErrors(paris));
     }
 
+    private static void AssertNoErrors(ChildProcess silo)
+    {
+        var errors = Errors(silo);
+        Assert.True(errors.Count == 0, "the silo logged errors:\n" + string.Join("\n", errors));
+    }
+
     // Error lines of the simple console logger ("fail:", "crit:") and any database exception in the output.
     private static List<string> Errors(ChildProcess silo) =>
-        silo.Output.Where(l => l.Contains("fail:") || l.Contains("crit:") || IsDatabaseError(l)).ToList();
+        silo.Output.Where(l => (l.Contains("fail:") || l.Contains("crit:") || IsDatabaseError(l)) && !IsQueueHandover(l)).ToList();
+
+    // When a silo joins, the stream queues are rebalanced over the ring: the agent that gives a queue away cancels
+    // its pending read, and Orleans logs that cancelled read as an error. That is Orleans' own handover, not a
+    // fault of the schema or of our configuration, which is what this test is looking for.
+    private static bool IsQueueHandover(string line) =>
+        (line.Contains("fail: Orleans.Providers.MemoryAdapterReceiver") || line.Contains("fail: Orleans.Streams."))
+        && line.Contains("System.OperationCanceledException");
 
     // After a kill the survivor logs failed connections to the dead silo, as it should; database errors it must not.
     private static List<string> ProviderErrors(ChildProcess silo) => silo.Output.Where(IsDatabaseError).ToList();

@@ -5,6 +5,7 @@ using Discovery.Grains.Coordinates;
 using Discovery.Testing.Storage;
 using Discovery.Grains.Sites;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 using Xunit;
 
@@ -56,6 +57,9 @@ public class SiteClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             // Coordinates converge in seconds rather than minutes; the emulated WAN comes from the sites' geography.
             silo.Services.Configure<LocalityOptions>(o => o.Interval = TimeSpan.FromMilliseconds(500));
+            // Three silos share two cores with every test's agents: tolerate slow probes rather than declare a busy
+            // silo dead (a killed one is still found within seconds).
+            silo.Configure<ClusterMembershipOptions>(m => (m.ProbeTimeout, m.NumMissedProbesLimit) = (TimeSpan.FromSeconds(3), 3));
             ConfigureSilo(site, silo);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(DiscoveryStreams.Provider));
