@@ -46,3 +46,13 @@ public sealed record VmStateChanged(
     [property: Id(2)] VirtualMachines.VmState From,
     [property: Id(3)] VirtualMachines.VmState To,
     [property: Id(4)] string? Detail = null) : DiscoveryEvent(Site, At);
+
+/// <summary>A drain of a node made progress: <paramref name="Done"/> of <paramref name="Total"/> VMs handled.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.event.drain-progress")]
+public sealed record NodeDrainProgress(
+    string Site,
+    DateTimeOffset At,
+    [property: Id(0)] string Node,
+    [property: Id(1)] int Done,
+    [property: Id(2)] int Total,
+    [property: Id(3)] string Message) : DiscoveryEvent(Site, At);

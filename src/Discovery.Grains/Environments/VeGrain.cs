@@ -36,6 +36,8 @@ public sealed class VeGrain(
 
     private VeRecord R => record.State;
 
+    private IVeDirectoryGrain Directory => GrainFactory.GetGrain<IVeDirectoryGrain>(0);
+
     /// <inheritdoc />
     public Task<VeInfo> ConfigureAsync(VeSpec spec, string requestId) => OnceAsync(requestId, "configure", async () =>
     {
@@ -48,6 +50,7 @@ public sealed class VeGrain(
         R.Spec = spec;
         R.Status = VeStatus.Configured;
         await record.WriteStateAsync();
+        await Directory.AddAsync(Id.ToString());
         return await LocateAsync();
     });
 
@@ -167,6 +170,7 @@ public sealed class VeGrain(
             await RemoveVmsAsync(R.Nodes.Keys.ToList());
             var gone = new VeInfo(Id.ToString(), VeStatus.None, null, null, []);
             await record.ClearStateAsync();
+            await Directory.RemoveAsync(Id.ToString());
             await ProgressAsync("delete", 1, 1, "deleted");
             return gone;
         });
