@@ -23,7 +23,10 @@ public static class LaunchPlanner
             ? PlanEmbeddedDemo(options, infrastructure)
             : [new SiloPlan(options.Site, options.SiloPort, options.GatewayPort, options.PrimarySiloPort ?? options.SiloPort)];
         CheckPorts(silos);
-        return new LaunchPlan(options, silos, infrastructurePath);
+        var plan = new LaunchPlan(options, silos, infrastructurePath);
+        if (plan.ConsolePort is { } console && !PortProbe.IsFree(console))
+            throw new ConfigurationProblem($"console port {console} is already in use: choose a free one with --console-port, or switch the console off with --console-port 0");
+        return plan;
     }
 
     private static DiscoveryOptions Bind(IConfiguration configuration)
@@ -53,7 +56,7 @@ public static class LaunchPlanner
             throw new ConfigurationProblem("--clustering postgres runs one silo per site: say which with --site NAME");
         if (o.Clustering == ClusteringKind.Localhost && !string.IsNullOrWhiteSpace(o.Connection))
             throw new ConfigurationProblem("--connection is only used with --clustering postgres; add --clustering postgres or drop --connection");
-        foreach (var (name, port) in new[] { ("--silo-port", o.SiloPort), ("--gateway-port", o.GatewayPort), ("--primary-port", o.PrimarySiloPort ?? 1) })
+        foreach (var (name, port) in new[] { ("--silo-port", o.SiloPort), ("--gateway-port", o.GatewayPort), ("--primary-port", o.PrimarySiloPort ?? 1), ("--console-port", o.ConsolePort is 0 or null ? 1 : o.ConsolePort.Value) })
         {
             if (port is < 1 or > 65535)
                 throw new ConfigurationProblem($"{name} {port} is not a TCP port: use 1–65535");

@@ -16,6 +16,7 @@ public static class SiloCommandLine
         ["--address"] = "Discovery:Address",
         ["--silo-port"] = "Discovery:SiloPort",
         ["--gateway-port"] = "Discovery:GatewayPort",
+        ["--console-port"] = "Discovery:ConsolePort",
         ["--primary-port"] = "Discovery:PrimarySiloPort",
         ["--infrastructure"] = "Discovery:Infrastructure",
         ["--probe-timeout"] = "Discovery:FailureDetection:ProbeTimeout",
@@ -41,6 +42,7 @@ public static class SiloCommandLine
           --address IP             address other silos reach this one at (default: 127.0.0.1)
           --silo-port N            silo-to-silo port (default: 11111)
           --gateway-port N         client port (default: 30000)
+          --console-port N         the web console's port (default: 5080 for the embedded demo, else off; 0 = off)
           --primary-port N         localhost clustering: the primary silo's port (default: this silo's)
           --infrastructure FILE    sites and nodes to register (default: demo-infrastructure.yaml)
           --probe-timeout T        failure detection: probe timeout, e.g. 00:00:01

@@ -20,4 +20,15 @@ public sealed record LaunchPlan(
 {
     /// <summary>True when this process runs the whole demo cluster (one silo per site) by itself.</summary>
     public bool IsEmbeddedDemo => Options.Clustering == ClusteringKind.Localhost && Options.Site is null;
+
+    /// <summary>The port the console listens on, or null when this process serves no console.</summary>
+    public int? ConsolePort => Options.ConsolePort switch
+    {
+        0 => null,
+        { } port => port,
+        null => IsEmbeddedDemo ? DefaultConsolePort : null,
+    };
+
+    /// <summary>Where the embedded demo serves its console unless told otherwise.</summary>
+    public const int DefaultConsolePort = 5080;
 }

@@ -1,6 +1,9 @@
+using Discovery.Client;
+using Discovery.Dashboard;
 using Discovery.Silo.Infrastructure;
 using Discovery.Silo.Options;
 using Discovery.Storage.Postgres;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,6 +31,7 @@ public static class SiloRunner
                 await host.StartAsync(stop);
                 Console.WriteLine($"Silo for site {silo.Site} is up: silo {launch.Options.Address}:{silo.SiloPort}, gateway {launch.Options.Address}:{silo.GatewayPort}");
             }
+            await using var console = launch.ConsolePort is { } port ? await StartConsoleAsync(launch, port, stop) : null;
             Console.WriteLine(Banner(launch));
             await Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default);
             return 0;
@@ -41,6 +45,31 @@ public static class SiloRunner
                 await host.StopAsync(TimeSpan.FromSeconds(10));
                 host.Dispose();
             }
+        }
+    }
+
+    // The console is an ordinary client of the cluster, connected through this process's own gateways.
+    private static async Task<ConsoleProcess> StartConsoleAsync(LaunchPlan launch, int port, CancellationToken stop)
+    {
+        var client = await DiscoveryClient.ConnectAsync(new DiscoveryClientOptions
+        {
+            Gateways = launch.Silos.Select(s => $"{launch.Options.Address}:{s.GatewayPort}").ToList(),
+            ClusterId = launch.Options.ClusterId,
+            ServiceId = launch.Options.ServiceId,
+        }, stop);
+        var url = $"http://{launch.Options.Address}:{port}";
+        var web = await ConsoleHost.StartAsync(new ConsoleSettings(url, launch.Options.ClusterId), client, stop);
+        Console.WriteLine($"Console: {url}");
+        return new ConsoleProcess(web, client);
+    }
+
+    private sealed record ConsoleProcess(WebApplication Web, DiscoveryClient Client) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Web.StopAsync(TimeSpan.FromSeconds(5));
+            await Web.DisposeAsync();
+            await Client.DisposeAsync();
         }
     }
 

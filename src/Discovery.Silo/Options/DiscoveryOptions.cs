@@ -38,6 +38,12 @@ public sealed class DiscoveryOptions
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
+    /// The port of the administrators' web console (<c>--console-port</c>; 0 switches it off). The embedded demo
+    /// serves it on 5080 unless told otherwise; a silo started for one site serves it only when given a port.
+    /// </summary>
+    public int? ConsolePort { get; set; }
+
+    /// <summary>
     /// With localhost clustering: the silo port of the cluster's primary silo (<c>--primary-port</c>). Defaults to this
     /// silo's own port, i.e. this silo is the primary.
     /// </summary>

@@ -23,7 +23,8 @@ public sealed class EmbeddedSiloProgramTests
         var siloPort = FreePorts.TakeRange(8);
         var gatewayPort = FreePorts.TakeRange(8);
         var silo = ChildProcess.StartDotnet(SiloProgramFile.Path,
-            "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", $"embedded-{Guid.NewGuid():N}");
+            "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", $"embedded-{Guid.NewGuid():N}",
+            "--console-port", FreePorts.Take().ToString());
         try
         {
             return (silo, await silo.WaitForLineAsync("is running", StartTimeout), gatewayPort);
@@ -70,6 +71,15 @@ public sealed class EmbeddedSiloProgramTests
             await Eventually.HoldsAsync(() => events.OfType<VmStateChanged>().Count() >= 3, "three VM state events");
             Assert.Equal([VmState.Defined, VmState.Running, VmState.Stopped], events.OfType<VmStateChanged>().Select(e => e.To));
         }
+
+        // The run command brings the console up too, says where, and serves it with its styles.
+        var console = silo.Output.Single(l => l.StartsWith("Console: ", StringComparison.Ordinal))["Console: ".Length..];
+        using var http = new HttpClient();
+        var page = await http.GetStringAsync(console);
+        Assert.Contains("Discovery.Orleans", page);
+        var css = System.Text.RegularExpressions.Regex.Match(page, "_content/MudBlazor/[^\"]+\\.css").Value;
+        Assert.False(string.IsNullOrEmpty(css), "the page links MudBlazor's stylesheet");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"{console}/{css}")).StatusCode);
 
         silo.Terminate();
         Assert.Equal(0, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));

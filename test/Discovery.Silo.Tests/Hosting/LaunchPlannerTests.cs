@@ -16,7 +16,26 @@ public sealed class LaunchPlannerTests
     private static string[] FreePortArgs()
     {
         var first = FreePorts.TakeRange(16);
-        return ["--silo-port", first.ToString(), "--gateway-port", (first + 8).ToString()];
+        return ["--silo-port", first.ToString(), "--gateway-port", (first + 8).ToString(), "--console-port", (first + 15).ToString()];
+    }
+
+    [Fact]
+    public void The_embedded_demo_serves_the_console_on_5080_unless_told_otherwise_and_a_site_silo_only_when_told()
+    {
+        Assert.Equal(LaunchPlan.DefaultConsolePort, new LaunchPlan(new(), [], "").ConsolePort);
+        Assert.Null(Plan([.. FreePortArgs(), "--console-port", "0"]).ConsolePort);
+        Assert.Null(new LaunchPlan(new() { Site = "lyon" }, [], "").ConsolePort);
+        Assert.Equal(6001, new LaunchPlan(new() { Site = "lyon", ConsolePort = 6001 }, [], "").ConsolePort);
+    }
+
+    [Fact]
+    public void A_console_port_in_use_or_out_of_range_is_refused_with_the_switch_to_use()
+    {
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+        Assert.Contains("--console-port", Problem([.. FreePortArgs(), "--console-port", port.ToString()]));
+        Assert.Contains("--console-port 70000 is not a TCP port", Problem([.. FreePortArgs(), "--console-port", "70000"]));
     }
 
     [Fact]
