@@ -1,0 +1,120 @@
+using Discovery.Abstractions.Environments;
+using Discovery.Abstractions.Environments.Constraints;
+using Discovery.Abstractions.Nodes;
+using Discovery.Abstractions.Sites;
+using Discovery.Abstractions.VirtualMachines;
+using Microsoft.Playwright;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Discovery.Dashboard.Tests.Browser;
+
+/// <summary>The console in a real browser against a real cluster; each test saves a screenshot of its page.</summary>
+public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
+{
+    private static readonly LocatorAssertionsToHaveTextOptions Patiently = new() { Timeout = 30_000 };
+    private readonly string _tenant = $"t{Guid.NewGuid():N}"[..9];
+
+    private static string Req() => Guid.NewGuid().ToString("N");
+
+    // MudBlazor puts a text field's attributes on its <input> (or, in some versions, on a wrapper around it).
+    private static string Input(string test) => $"input[data-test={test}], [data-test={test}] input";
+
+    private async Task<(IVeGrain Ve, VeInfo Placed)> DeployAsync(string name, string site, int count, params PlacementConstraint[] constraints)
+    {
+        var ve = fixture.Client.Grains.GetGrain<IVeGrain>($"{_tenant}/{name}");
+        await ve.ConfigureAsync(new VeSpec([new VmTemplate("web", 1, 1024, Count: count)], constraints), Req());
+        return (ve, await ve.DeployAsync(Req(), Locality.NearSite(site)));
+    }
+
+    [ChromiumFact]
+    public async Task The_overview_counts_the_sites_nodes_and_vms_the_cluster_has()
+    {
+        await DeployAsync("overview", "rennes", 2);
+        var vms = 0;
+        foreach (var site in ConsoleFixture.Sites)
+            foreach (var node in await fixture.Client.Grains.GetGrain<ISiteGrain>(site).GetNodeNamesAsync())
+                vms += (await fixture.Client.Grains.GetGrain<INodeGrain>($"{site}/{node}").GetInfoAsync()).Vms?.Count ?? 0;
+
+        var page = await fixture.OpenAsync("/");
+
+        await Expect(page.Locator("[data-test=tile-sites]")).ToHaveTextAsync("3 / 3", Patiently);
+        await Expect(page.Locator("[data-test=tile-nodes]")).ToHaveTextAsync($"{ConsoleFixture.Sites.Count * ConsoleFixture.NodesPerSite}", Patiently);
+        await Expect(page.Locator("[data-test=tile-vms]")).ToHaveTextAsync($"{vms}", Patiently);
+        await Expect(page.Locator("[data-test=site-row]")).ToHaveCountAsync(ConsoleFixture.Sites.Count);
+        await Expect(page.Locator("[data-test=health]")).ToContainTextAsync("3/3 sites up", new() { Timeout = 30_000 });
+        await ConsoleFixture.ScreenshotAsync(page, "overview");
+    }
+
+    [ChromiumFact]
+    public async Task The_map_draws_one_point_per_node()
+    {
+        var page = await fixture.OpenAsync("map");
+
+        await Expect(page.Locator("[data-test=map-node]")).ToHaveCountAsync(ConsoleFixture.Sites.Count * ConsoleFixture.NodesPerSite, new() { Timeout = 30_000 });
+        var nodes = await page.Locator("[data-test=map-node]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.node)");
+        Assert.Equal(ConsoleFixture.Sites.SelectMany(s => Enumerable.Range(1, ConsoleFixture.NodesPerSite).Select(i => $"{s}/node-{i}")), nodes.Order());
+        await ConsoleFixture.ScreenshotAsync(page, "map");
+    }
+
+    [ChromiumFact]
+    public async Task Draining_a_node_moves_its_vm_to_the_other_node_of_its_site_and_the_page_shows_it()
+    {
+        var (ve, placed) = await DeployAsync("drain", "paris", 1, new Fence([], ["paris"]));
+        var host = placed.Vm("web").Node!;
+        var page = await fixture.OpenAsync($"nodes/{host}");
+        await Expect(page.Locator($"[data-test=node-vm][data-vm='{_tenant}/drain/web']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+
+        await page.ClickAsync("[data-test=drain]");
+
+        await Expect(page.Locator("[data-test=drain-result]")).ToContainTextAsync("Drained", new() { Timeout = 60_000 });
+        await Expect(page.Locator($"[data-test=node-vm][data-vm='{_tenant}/drain/web']")).ToHaveCountAsync(0);
+        await Expect(page.Locator("[data-test=status]").First).ToHaveTextAsync("Maintenance", Patiently);
+        var after = await ve.LocateAsync();
+        Assert.NotEqual(host, after.Vm("web").Node);
+        Assert.Equal(("paris", VmState.Running), (after.Vm("web").Site, after.Vm("web").State));
+        await ConsoleFixture.ScreenshotAsync(page, "node-drained");
+
+        await page.ClickAsync("[data-test=bring-back]");
+        await Expect(page.Locator("[data-test=status]").First).ToHaveTextAsync("Up", Patiently);
+        Assert.Equal(NodeStatus.Up, (await fixture.Client.Grains.GetGrain<INodeGrain>(host).GetInfoAsync()).Status);
+    }
+
+    [ChromiumFact]
+    public async Task Suspending_a_vm_from_its_ve_page_suspends_it_and_the_page_shows_the_new_state()
+    {
+        var (_, placed) = await DeployAsync("suspend", "lyon", 2);
+        var page = await fixture.OpenAsync($"ves/{_tenant}/suspend");
+        var row = page.Locator("[data-test=ve-vm][data-vm=web-1]");
+        await Expect(row.Locator("[data-test=vm-state]")).ToHaveTextAsync("Running", Patiently);
+
+        await row.Locator("[data-test=vm-suspend]").ClickAsync();
+
+        await Expect(row.Locator("[data-test=vm-state]")).ToHaveTextAsync("Suspended", Patiently);
+        await Expect(page.Locator("[data-test=ve-vm][data-vm=web-2]").Locator("[data-test=vm-state]")).ToHaveTextAsync("Running");
+        Assert.Equal(VmState.Suspended, (await fixture.Client.Grains.GetGrain<IVmGrain>($"{_tenant}/suspend/web-1").GetInfoAsync()).State);
+        Assert.Equal(placed.Vm("web-1").Node, (await fixture.Client.Grains.GetGrain<IVmGrain>($"{_tenant}/suspend/web-1").GetInfoAsync()).Node);
+        await ConsoleFixture.ScreenshotAsync(page, "ve");
+    }
+
+    [ChromiumFact]
+    public async Task The_node_table_filters_on_the_server_and_the_event_feed_shows_what_happens()
+    {
+        var page = await fixture.OpenAsync("nodes");
+        await Expect(page.Locator("[data-test=node-name]")).ToHaveCountAsync(ConsoleFixture.Sites.Count * ConsoleFixture.NodesPerSite, new() { Timeout = 30_000 });
+        await page.Locator(Input("node-filter")).FillAsync("rennes");
+        await Expect(page.Locator("[data-test=node-name]")).ToHaveCountAsync(ConsoleFixture.NodesPerSite, new() { Timeout = 30_000 });
+        await ConsoleFixture.ScreenshotAsync(page, "nodes");
+
+        var events = await fixture.OpenAsync("events");
+        await DeployAsync("events", "rennes", 1);
+        await events.Locator(Input("event-filter")).FillAsync($"{_tenant}/events");
+        await Expect(events.Locator("[data-test=event-row]").First).ToContainTextAsync($"{_tenant}/events/web", new() { Timeout = 30_000 });
+        await ConsoleFixture.ScreenshotAsync(events, "events");
+
+        var ves = await fixture.OpenAsync("ves");
+        await ves.Locator(Input("ve-filter")).FillAsync(_tenant);
+        await Expect(ves.Locator("[data-test=ve-name]")).ToHaveTextAsync([$"{_tenant}/events"], new() { Timeout = 30_000 });
+        await ConsoleFixture.ScreenshotAsync(ves, "ves");
+    }
+}
