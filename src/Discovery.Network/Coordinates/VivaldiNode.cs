@@ -178,8 +178,10 @@ public sealed class LatencyFilter(int size)
         _samples[_next] = sample;
         _next = (_next + 1) % _samples.Length;
         _count = Math.Min(_count + 1, _samples.Length);
-        var kept = _samples.AsSpan(0, _count).ToArray();
-        Array.Sort(kept);
+        // On the stack for the usual few samples: this runs on every measurement.
+        Span<double> kept = _count <= 32 ? stackalloc double[_count] : new double[_count];
+        _samples.AsSpan(0, _count).CopyTo(kept);
+        kept.Sort();
         return _count % 2 == 1 ? kept[_count / 2] : (kept[_count / 2 - 1] + kept[_count / 2]) / 2;
     }
 }
