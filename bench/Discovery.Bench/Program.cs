@@ -4,14 +4,18 @@ using Discovery.Bench.Placement;
 // discovery-bench COMMAND [options] — each benchmark prints a Markdown report with the machine it ran on.
 var usage = """
     usage: discovery-bench placement [--topology FILE] [--nodes-per-site N] [--ves N] [--seed N]
-           discovery-bench generate-matrix --nodes N --out FILE [--topology FILE] [--seed N]   (ms, from geography)
+           discovery-bench generate-matrix --nodes N --out FILE [--model geo|internet] [--topology FILE] [--seed N]   (ms)
            discovery-bench vivaldi --matrix FILE [--unit ms|s] [--dims D] [--rounds N] [--seed N] [--schedule-out FILE]
+                                   [--set Name=Value,...]
            discovery-bench nearest (--matrix FILE [--unit ms|s] | --generate N [--topology FILE]) [--k 10] [--queries Q]
                                    [--rounds N] [--dims D] [--seed N]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
       --ves N              VEs to deploy (default: 2000)
       --seed N             random seed (default: 1)
+      --model geo|internet generate-matrix: nodes on the topology's geography (default), or an Internet-like matrix
+                           (continents, heavy-tailed access delays, routing inflation, triangle-inequality
+                           violations, asymmetry, 3 % missing)
       --matrix FILE        RTT matrix: n lines of n numbers, 0 or less = not measured
       --unit ms|s          the matrix's unit (default: ms)
       --dims D             coordinate dimensions (default: 8)
@@ -19,6 +23,7 @@ var usage = """
       --generate N         nearest: N nodes on the topology's geography, RTTs computed on the fly (no n² file)
       --k K, --queries Q   nearest: how many nearest nodes per search (default 10), how many searches (default 1000)
       --schedule-out FILE  also write every update as "i j rtt_ms", for bench/peers/compare-vivaldi.sh
+      --set Name=Value,... vivaldi: override VivaldiOptions properties (e.g. --set MaxPullRatio=0,Timestep=0.2)
     """;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -37,6 +42,11 @@ try
             PlacementBenchmark.Run(new PlacementBenchmarkOptions(
                 options.Get("--topology", null) ?? DefaultTopology(), options.GetInt("--nodes-per-site", 12), options.GetInt("--ves", 2000), options.GetInt("--seed", 1)), Console.Out);
             return 0;
+        case "generate-matrix" when options.Get("--model", "geo") is "internet":
+            Discovery.Bench.Coordinates.InternetLikeMatrix.Save(options.Require("--out"), options.GetInt("--nodes", 500), options.GetInt("--seed", 1));
+            return 0;
+        case "generate-matrix" when options.Get("--model", "geo") is not "geo":
+            throw new ArgumentException($"--model must be geo or internet (got '{options.Get("--model", null)}')");
         case "generate-matrix":
             var topology = Discovery.Network.Topology.BackboneTopology.Load(options.Get("--topology", null) ?? DefaultTopology());
             new Discovery.Network.Latency.GeographicWan(topology).Matrix(options.GetInt("--nodes", 500), options.GetInt("--seed", 1)).Save(options.Require("--out"));
@@ -51,7 +61,7 @@ try
             return 0;
         case "vivaldi":
             Discovery.Bench.Coordinates.VivaldiBenchmark.Run(options.Require("--matrix"), options.GetUnit(), options.GetInt("--dims", 8),
-                options.GetInt("--rounds", 1000), options.GetInt("--seed", 1), options.Get("--schedule-out", null), Console.Out);
+                options.GetInt("--rounds", 1000), options.GetInt("--seed", 1), options.Get("--schedule-out", null), options.Get("--set", null), Console.Out);
             return 0;
         default:
             Console.Error.WriteLine($"discovery-bench: unknown benchmark '{args[0]}'\n{usage}");

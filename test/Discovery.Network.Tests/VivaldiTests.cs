@@ -54,7 +54,8 @@ public sealed class VivaldiTests
         var peer = new NetworkCoordinate([10, 0], 0.01, 0.2);
         NetworkCoordinate After(int filterSize)
         {
-            var node = new VivaldiNode<string>(new VivaldiOptions { Dimensions = 2, LatencyFilterSize = filterSize }, new Random(3));
+            // Relative weighting off: it damps a long spike too, and this test is about the filter alone.
+            var node = new VivaldiNode<string>(new VivaldiOptions { Dimensions = 2, LatencyFilterSize = filterSize, RelativeWeight = 0 }, new Random(3));
             for (var i = 0; i < 20; i++)
                 node.Observe("peer", peer, 10);
             var before = node.Coordinate;
@@ -94,6 +95,43 @@ public sealed class VivaldiTests
         Assert.True(simulation.Accuracy().MedianRelativeError < 0.05, $"{simulation.Accuracy()}");
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.0)]
+    public void Relative_weighting_lets_a_short_path_pull_harder_than_a_long_one(double relativeWeight)
+    {
+        // A node that has measured paths of 10 and 100 ms (typical: ~32 ms) then sees each predicted 20 % too long.
+        double Move(double rtt)
+        {
+            var node = new VivaldiNode<string>(new VivaldiOptions { Dimensions = 2, RelativeWeight = relativeWeight, AdjustmentWindow = 0 }, new Random(5));
+            node.Restore(new NetworkCoordinate([0, 0], 0.01, 0.5));
+            node.Observe("short", new NetworkCoordinate([1000, 0], 0.01, 0.5), 10);
+            node.Observe("long", new NetworkCoordinate([1000, 0], 0.01, 0.5), 100);
+            var before = node.Coordinate;
+            var peer = new NetworkCoordinate([before.Vector[0] + 1.2 * rtt, before.Vector[1]], 0.01, 0.5);
+            node.Observe("probe", peer, rtt);
+            return Math.Abs(node.Coordinate.Vector[0] - before.Vector[0]) / rtt;
+        }
+
+        var shortMove = Move(10);
+        var longMove = Move(100);
+
+        if (relativeWeight > 0)
+            Assert.True(shortMove > 2 * longMove, $"relative move: short path {shortMove}, long path {longMove}");
+        else
+            Assert.Equal(longMove, shortMove, 3);
+    }
+
+    [Fact]
+    public void Relative_weighting_still_converges_on_an_exact_euclidean_network()
+    {
+        var simulation = new VivaldiSimulation(Plane(6, accessMs: 5), new VivaldiOptions { Dimensions = 2, RelativeWeight = 1 }, seed: 6);
+
+        simulation.Run(2000);
+
+        Assert.True(simulation.Accuracy().MedianRelativeError < 0.05, $"{simulation.Accuracy()}");
+    }
+
     [Fact]
     public void Bad_samples_and_options_are_refused_by_name()
     {
@@ -102,5 +140,6 @@ public sealed class VivaldiTests
         Assert.Throws<ArgumentOutOfRangeException>(() => node.Observe(1, NetworkCoordinate.Origin(new VivaldiOptions()), -1));
         Assert.Contains("dimensions", Assert.Throws<ArgumentException>(() => node.Observe(1, NetworkCoordinate.Origin(new VivaldiOptions { Dimensions = 3 }), 5)).Message);
         Assert.Contains("Dimensions", Assert.Throws<ArgumentException>(() => new VivaldiNode<int>(new VivaldiOptions { Dimensions = 0 }, new Random(1))).Message);
+        Assert.Contains("RelativeWeight", new VivaldiOptions { RelativeWeight = -1 }.Validate());
     }
 }

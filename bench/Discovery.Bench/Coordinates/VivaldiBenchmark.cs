@@ -12,10 +12,11 @@ namespace Discovery.Bench.Coordinates;
 public static class VivaldiBenchmark
 {
     /// <summary>Runs it and writes the JSON line.</summary>
-    public static void Run(string matrixPath, RttUnit unit, int dimensions, int rounds, int seed, string? scheduleOut, TextWriter output)
+    public static void Run(string matrixPath, RttUnit unit, int dimensions, int rounds, int seed, string? scheduleOut, string? overrides, TextWriter output)
     {
         var matrix = RttMatrix.Load(matrixPath, unit);
-        var simulation = new VivaldiSimulation(matrix, new VivaldiOptions { Dimensions = dimensions }, seed);
+        var options = Override(new VivaldiOptions { Dimensions = dimensions }, overrides);
+        var simulation = new VivaldiSimulation(matrix, options, seed);
         using var schedule = scheduleOut is null ? null : new StreamWriter(scheduleOut);
         if (schedule is not null)
             simulation.OnUpdate = (i, j, rtt) => schedule.WriteLine(FormattableString.Invariant($"{i} {j} {rtt:R}"));
@@ -35,6 +36,21 @@ public static class VivaldiBenchmark
             ["median_abs_error_ms"] = Math.Round(accuracy.MedianAbsErrorMs, 4),
             ["p90_abs_error_ms"] = Math.Round(accuracy.P90AbsErrorMs, 4),
             ["seconds"] = Math.Round(seconds, 3),
+            ["options"] = overrides ?? "",
         }));
+    }
+
+    // "Name=Value,Name=Value": sets VivaldiOptions' numeric properties by name, to measure a trade-off without a rebuild.
+    private static VivaldiOptions Override(VivaldiOptions options, string? overrides)
+    {
+        foreach (var pair in (overrides ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, text) = pair.Split('=', 2) is [var n, var v] ? (n.Trim(), v.Trim()) : throw new ArgumentException($"--set: expected Name=Value, got '{pair}'");
+            var property = typeof(VivaldiOptions).GetProperty(name) ?? throw new ArgumentException($"--set: VivaldiOptions has no property '{name}'");
+            var value = Convert.ChangeType(text, property.PropertyType, System.Globalization.CultureInfo.InvariantCulture);
+            options = options with { };
+            property.SetValue(options, value);
+        }
+        return options.Validate() is { } problem ? throw new ArgumentException($"--set: {problem}") : options;
     }
 }

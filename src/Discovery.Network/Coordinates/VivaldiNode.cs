@@ -4,7 +4,8 @@ namespace Discovery.Network.Coordinates;
 /// One node's side of Vivaldi: its coordinate, moved a little toward agreement with each RTT it measures to a peer.
 /// Spring relaxation weighted by both nodes' error estimates (Dabek et al. 2004, with height vectors), and the
 /// refinements of Ledlie et al. 2007: a moving-median latency filter per peer, a bounded step, an adjustment term from
-/// recent prediction errors, and gravity toward the origin so the whole system does not drift.
+/// recent prediction errors, and gravity toward the origin so the whole system does not drift. Each pull is also
+/// scaled by how short the path is against the node's typical one (<see cref="VivaldiOptions.RelativeWeight"/>).
 /// </summary>
 /// <typeparam name="TPeer">How peers are named.</typeparam>
 public sealed class VivaldiNode<TPeer> where TPeer : notnull
@@ -18,6 +19,8 @@ public sealed class VivaldiNode<TPeer> where TPeer : notnull
     private int _adjustmentNext;
     private int _adjustmentCount;
     private NetworkCoordinate? _origin;
+    private double _logRttSum; // of every filtered sample, for the typical RTT
+    private long _samples;
 
     /// <summary>A node at the origin, knowing nothing yet.</summary>
     public VivaldiNode(VivaldiOptions options, Random random)
@@ -50,6 +53,8 @@ public sealed class VivaldiNode<TPeer> where TPeer : notnull
         if (!_filters.TryGetValue(peer, out var filter))
             _filters[peer] = filter = new LatencyFilter(_options.LatencyFilterSize);
         var rtt = filter.Add(rttMs);
+        _samples++;
+        _logRttSum += Math.Log(rtt);
         Relax(peerCoordinate, rtt);
         Adjust(peerCoordinate, rtt);
         Gravitate();
@@ -79,8 +84,20 @@ public sealed class VivaldiNode<TPeer> where TPeer : notnull
         // inequality (detours, congested paths), and letting them pull in full distorts everyone's coordinates.
         var limit = _options.MaxPullRatio > 0 ? _options.MaxPullRatio * rtt : double.PositiveInfinity;
         var pull = Math.Clamp(rtt - distance, -limit, limit);
-        var force = Math.Clamp(_options.Timestep * weight * pull, -_options.MaxStepMs, _options.MaxStepMs);
+        // At most 1: one sample never moves a node past agreement with it, however short its path.
+        var gain = Math.Min(_options.Timestep * weight * RelativeScale(rtt), 1);
+        var force = Math.Clamp(gain * pull, -_options.MaxStepMs, _options.MaxStepMs);
         Coordinate = Push(me, peer, force) with { Error = error };
+    }
+
+    // (typical / rtt)^RelativeWeight, typical being the geometric mean of this node's own samples: short paths pull
+    // harder, so the fit follows relative rather than absolute error.
+    private double RelativeScale(double rtt)
+    {
+        if (_options.RelativeWeight == 0)
+            return 1;
+        var typical = Math.Exp(_logRttSum / _samples);
+        return Math.Pow(typical / rtt, _options.RelativeWeight);
     }
 
     // The adjustment term: half the mean recent error between measured and predicted RTT (Ledlie et al. §5).
@@ -114,13 +131,13 @@ public sealed class VivaldiNode<TPeer> where TPeer : notnull
         var direction = new double[n];
         for (var i = 0; i < n; i++)
             direction[i] = me.Vector[i] - from.Vector[i];
-        var magnitude = Math.Sqrt(direction.Sum(d => d * d));
+        var magnitude = Length(direction);
         if (magnitude < Tiny)
         {
             // Two nodes at one point: pick a random direction so they can separate.
             for (var i = 0; i < n; i++)
                 direction[i] = _random.NextDouble() - 0.5;
-            var length = Math.Sqrt(direction.Sum(d => d * d));
+            var length = Length(direction);
             for (var i = 0; i < n; i++)
                 direction[i] /= length;
             magnitude = 0;
@@ -138,6 +155,14 @@ public sealed class VivaldiNode<TPeer> where TPeer : notnull
             : Math.Max(me.Height + (me.Height + from.Height) * force / magnitude, _options.HeightMinMs);
         return me with { Vector = vector, Height = height };
     }
+
+    private static double Length(double[] vector)
+    {
+        var sum = 0.0;
+        foreach (var v in vector)
+            sum += v * v;
+        return Math.Sqrt(sum);
+    }
 }
 
 /// <summary>The moving median of a peer's last few RTT samples: one spike does not move a coordinate.</summary>
@@ -153,8 +178,10 @@ public sealed class LatencyFilter(int size)
         _samples[_next] = sample;
         _next = (_next + 1) % _samples.Length;
         _count = Math.Min(_count + 1, _samples.Length);
-        var kept = _samples.AsSpan(0, _count).ToArray();
-        Array.Sort(kept);
+        // On the stack for the usual few samples: this runs on every measurement.
+        Span<double> kept = _count <= 32 ? stackalloc double[_count] : new double[_count];
+        _samples.AsSpan(0, _count).CopyTo(kept);
+        kept.Sort();
         return _count % 2 == 1 ? kept[_count / 2] : (kept[_count / 2 - 1] + kept[_count / 2]) / 2;
     }
 }
