@@ -7,6 +7,7 @@ var usage = """
            discovery-bench generate-matrix --nodes N --out FILE [--model geo|internet] [--topology FILE] [--seed N]   (ms)
            discovery-bench vivaldi --matrix FILE [--unit ms|s] [--dims D] [--rounds N] [--seed N] [--schedule-out FILE]
                                    [--set Name=Value,...]
+           discovery-bench console-map [--nodes 2000] [--seed N]
            discovery-bench nearest (--matrix FILE [--unit ms|s] | --generate N [--topology FILE]) [--k 10] [--queries Q]
                                    [--rounds N] [--dims D] [--seed N]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
@@ -34,7 +35,7 @@ try
 {
     var options = Options.Parse(args.Skip(1).ToArray());
     // Commands that print JSON print nothing else on stdout.
-    if (args[0] is "placement")
+    if (args[0] is "placement" or "console-map")
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
     switch (args[0])
     {
@@ -58,6 +59,9 @@ try
                 : Discovery.Network.Latency.RttMatrix.Load(options.Require("--matrix"), options.GetUnit());
             Discovery.Bench.Coordinates.NearestBenchmark.Run(network, options.GetInt("--k", 10), options.GetInt("--queries", 1000),
                 options.GetInt("--rounds", 1000), options.GetInt("--dims", 8), options.GetInt("--seed", 1), Console.Out);
+            return 0;
+        case "console-map":
+            await Discovery.Bench.ConsoleMap.MapBenchmark.RunAsync(options.GetInt("--nodes", 2000), options.GetInt("--seed", 1), Console.Out);
             return 0;
         case "vivaldi":
             Discovery.Bench.Coordinates.VivaldiBenchmark.Run(options.Require("--matrix"), options.GetUnit(), options.GetInt("--dims", 8),
