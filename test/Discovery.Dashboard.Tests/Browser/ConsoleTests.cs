@@ -58,6 +58,23 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
     }
 
     [ChromiumFact]
+    public async Task A_ve_on_the_map_outlines_its_hosts_with_lines_from_where_it_was_requested()
+    {
+        var (_, placed) = await DeployAsync("map", "paris", 2, new Spread([]));
+        var hosts = placed.Vms.Select(v => v.Node!).ToHashSet();
+        Assert.Equal(2, hosts.Count);
+
+        var page = await fixture.OpenAsync($"ves/{_tenant}/map");
+        await page.ClickAsync("[data-test=ve-map-link]");
+
+        await Expect(page.Locator("[data-test=map-requester]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-test=map-line]")).ToHaveCountAsync(2);
+        var outlined = await page.Locator("[data-test=map-node].highlight").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.node)");
+        Assert.Equal(hosts.Order(), outlined.Order());
+        await ConsoleFixture.ScreenshotAsync(page, "map-ve");
+    }
+
+    [ChromiumFact]
     public async Task Draining_a_node_moves_its_vm_to_the_other_node_of_its_site_and_the_page_shows_it()
     {
         var (ve, placed) = await DeployAsync("drain", "paris", 1, new Fence([], ["paris"]));
@@ -95,6 +112,30 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
         Assert.Equal(VmState.Suspended, (await fixture.Client.Grains.GetGrain<IVmGrain>($"{_tenant}/suspend/web-1").GetInfoAsync()).State);
         Assert.Equal(placed.Vm("web-1").Node, (await fixture.Client.Grains.GetGrain<IVmGrain>($"{_tenant}/suspend/web-1").GetInfoAsync()).Node);
         await ConsoleFixture.ScreenshotAsync(page, "ve");
+    }
+
+    [ChromiumFact]
+    public async Task Relocating_a_vm_moves_it_near_the_chosen_site_and_a_refusal_names_the_constraint()
+    {
+        var (ve, _) = await DeployAsync("relocate", "rennes", 1);
+        var (_, _) = await DeployAsync("rooted", "rennes", 1, new Root([]));
+        var page = await fixture.OpenAsync($"ves/{_tenant}/relocate");
+        await RelocateAsync(page, "web", "lyon");
+        await Expect(page.Locator("[data-test=ve-vm][data-vm=web] td").Nth(3)).ToHaveTextAsync("lyon", Patiently);
+        Assert.Equal("lyon", (await ve.LocateAsync()).Vm("web").Site);
+
+        var rooted = await fixture.OpenAsync($"ves/{_tenant}/rooted");
+        await RelocateAsync(rooted, "web", "lyon");
+        await Expect(rooted.Locator("[data-test=ve-problem]")).ToContainTextAsync("Root(all): web never migrates", new() { Timeout = 30_000 });
+        await ConsoleFixture.ScreenshotAsync(rooted, "ve-refused");
+    }
+
+    private static async Task RelocateAsync(IPage page, string vm, string site)
+    {
+        var row = page.Locator($"[data-test=ve-vm][data-vm={vm}]");
+        await row.Locator(".relocate-site").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = site }).ClickAsync();
+        await row.Locator("[data-test=vm-relocate]").ClickAsync();
     }
 
     [ChromiumFact]
