@@ -18,21 +18,34 @@ namespace Discovery.Client;
 public sealed class DiscoveryClient : IAsyncDisposable
 {
     private const string PostgresInvariant = "Npgsql";
-    private readonly IHost _host;
+    private readonly IHost? _host;
     private readonly CallerSite _callerSite;
 
-    private DiscoveryClient(IHost host, CallerSite callerSite)
+    private DiscoveryClient(IHost? host, IClusterClient grains, CallerSite callerSite, TimeSpan callTimeout)
     {
         _host = host;
         _callerSite = callerSite;
-        Grains = host.Services.GetRequiredService<IClusterClient>();
+        Grains = grains;
+        var calls = new Calls(callTimeout);
+        VirtualEnvironments = new VirtualEnvironments(Grains, calls);
+        Nodes = new Nodes(Grains, calls);
+        Events = new Events(Grains, calls);
     }
+
+    /// <summary>The tenant's VEs: create, deploy, operate, relocate, locate, watch.</summary>
+    public VirtualEnvironments VirtualEnvironments { get; }
+
+    /// <summary>Sites and nodes: listing, the nearest nodes to a point, and the operator's node actions.</summary>
+    public Nodes Nodes { get; }
+
+    /// <summary>The infrastructure's events as an <see cref="IAsyncEnumerable{T}"/>.</summary>
+    public Events Events { get; }
 
     /// <summary>
     /// The site this client calls from: <see cref="DiscoveryClientOptions.Site"/>, else its gateway's site. Every call
-    /// carries it, so a VE placed near the caller lands near this client.
+    /// carries it, so a VE placed near the caller lands near this client. Null for a client made with <see cref="Attach"/>.
     /// </summary>
-    public string Site => _callerSite.Name!;
+    public string? Site => _callerSite.Name;
 
     /// <summary>The Orleans client, for calls the facade does not cover.</summary>
     public IClusterClient Grains { get; }
@@ -71,7 +84,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
         {
             await host.StartAsync(cancellationToken);
             callerSite.Name ??= await host.Services.GetRequiredService<IClusterClient>().GetGrain<IGatewaySiteGrain>(Guid.NewGuid()).GetSiteAsync();
-            return new DiscoveryClient(host, callerSite);
+            return new DiscoveryClient(host, host.Services.GetRequiredService<IClusterClient>(), callerSite, options.CallTimeout);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -80,6 +93,18 @@ public sealed class DiscoveryClient : IAsyncDisposable
                 $"could not connect to cluster '{options.ClusterId}' through {where} within {options.ConnectTimeout.TotalSeconds:0.#} s: " +
                 $"{e.GetBaseException().Message}. Is a silo running, and are the cluster id and gateways right?", e);
         }
+    }
+
+    /// <summary>
+    /// The facade over an Orleans client the application already runs (its own client host, or a co-hosted silo's
+    /// <see cref="IClusterClient"/>). It must have the <c>discovery</c> memory stream provider to watch events.
+    /// Disposing the result leaves <paramref name="grains"/> running. Calls made through <paramref name="grains"/>
+    /// itself carry no caller site, so "near the caller" means near the site of the silo that receives them.
+    /// </summary>
+    public static DiscoveryClient Attach(IClusterClient grains, TimeSpan? callTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        return new DiscoveryClient(null, grains, new CallerSite(), callTimeout ?? new DiscoveryClientOptions().CallTimeout);
     }
 
     /// <summary>
@@ -103,6 +128,8 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_host is null)
+            return;
         await _host.StopAsync(TimeSpan.FromSeconds(5));
         _host.Dispose();
     }

@@ -32,4 +32,10 @@ public sealed class DiscoveryClientOptions
 
     /// <summary>The pause between two connection attempts.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long one call of the facade (<see cref="DiscoveryClient.VirtualEnvironments"/>, …) may take before it
+    /// throws <see cref="TimeoutException"/>. Deploying a large VE takes longest.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -1,0 +1,38 @@
+namespace Discovery.Client;
+
+/// <summary>Every facade call goes through here: a time limit, the caller's cancellation, and clear errors.</summary>
+internal sealed class Calls(TimeSpan timeout)
+{
+    /// <summary>The time limit of one call.</summary>
+    public TimeSpan Timeout => timeout;
+
+    /// <summary>
+    /// Awaits <paramref name="call"/> for at most <see cref="Timeout"/>, or until <paramref name="cancellationToken"/>
+    /// fires. The cluster may still finish what it was asked: operations that take a request id can be retried with the
+    /// same id to learn their outcome.
+    /// </summary>
+    public async Task<T> RunAsync<T>(string what, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return await call().WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{what} did not answer within {timeout.TotalSeconds:0.#} s; it may still complete " +
+                                       "(retry with the same request id to learn its outcome), or raise DiscoveryClientOptions.CallTimeout");
+        }
+    }
+
+    /// <inheritdoc cref="RunAsync{T}"/>
+    public Task RunAsync(string what, Func<Task> call, CancellationToken cancellationToken) =>
+        RunAsync(what, async () =>
+        {
+            await call();
+            return true;
+        }, cancellationToken);
+
+    /// <summary>A fresh request id when the caller gave none.</summary>
+    public static string RequestId(string? given) => string.IsNullOrWhiteSpace(given) ? $"sdk-{Guid.NewGuid():N}" : given;
+}
