@@ -56,34 +56,67 @@ public static class VeSpecFile
         }
     }
 
-    /// <summary>Parses a YAML spec; <paramref name="source"/> names it in errors.</summary>
+    /// <summary>
+    /// Parses a YAML spec; <paramref name="source"/> names it in errors, which point at the line and the field
+    /// (<c>three-tier.yaml:4:5: at vms[1].vcpus: …</c>).
+    /// </summary>
     public static VeSpec ParseYaml(string yaml, string source)
     {
         JsonNode? node;
+        var lines = new Dictionary<string, Mark>(StringComparer.Ordinal);
         try
         {
             var stream = new YamlStream();
             stream.Load(new StringReader(yaml));
-            node = stream.Documents.Count == 0 ? null : ToJson(stream.Documents[0].RootNode);
+            node = stream.Documents.Count == 0 ? null : ToJson(stream.Documents[0].RootNode, "$", lines);
         }
         catch (YamlException e)
         {
             throw new VeSpecFileException($"{source}:{e.Start.Line}:{e.Start.Column}: {e.InnerException?.Message ?? e.Message}");
         }
-        return ParseJson(node?.ToJsonString() ?? "null", source);
+        try
+        {
+            return JsonSerializer.Deserialize<VeSpec>(node?.ToJsonString() ?? "null", Json) ?? throw new VeSpecFileException($"{source}: the spec is empty");
+        }
+        catch (JsonException e)
+        {
+            // The serializer names the field as a JSON path; the YAML node at that path (or its nearest parent) has the line.
+            var path = e.Path ?? "$";
+            while (!lines.ContainsKey(path) && path.Length > 1)
+                path = Parent(path);
+            var where = lines.TryGetValue(path, out var mark) ? $"{source}:{mark.Line}:{mark.Column}" : source;
+            throw new VeSpecFileException($"{where}: {Describe(e)}");
+        }
+    }
+
+    // "$.vms[1].vcpus" → "$.vms[1]" → "$.vms" → "$".
+    private static string Parent(string path)
+    {
+        var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
+        return cut <= 0 ? "$" : path[..cut];
     }
 
     /// <summary>The spec as indented JSON, readable back with <see cref="ParseJson"/>.</summary>
     public static string ToJson(VeSpec spec) => JsonSerializer.Serialize(spec, new JsonSerializerOptions(Json) { WriteIndented = true });
 
-    private static JsonNode? ToJson(YamlNode node) => node switch
+    // The JSON equivalent of a YAML node; records where each path starts, to point errors at the YAML line.
+    private static JsonNode? ToJson(YamlNode node, string path, Dictionary<string, Mark> lines)
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value ?? "", ToJson(c.Value)))),
-        YamlSequenceNode list => new JsonArray(list.Children.Select(ToJson).ToArray()),
-        YamlScalarNode { Style: ScalarStyle.Plain } scalar => Plain(scalar.Value),
-        YamlScalarNode scalar => JsonValue.Create(scalar.Value),
-        _ => null,
-    };
+        lines[path] = node.Start;
+        return node switch
+        {
+            YamlMappingNode map => new JsonObject(map.Children.Select(c =>
+            {
+                var key = ((YamlScalarNode)c.Key).Value ?? "";
+                lines[$"{path}.{key}"] = c.Key.Start;
+                return KeyValuePair.Create(key, ToJson(c.Value, $"{path}.{key}", lines));
+            })),
+            YamlSequenceNode list => new JsonArray(list.Children.Select((child, i) => ToJson(child, $"{path}[{i}]", lines)).ToArray()),
+            YamlScalarNode { Style: ScalarStyle.Plain } scalar => Plain(scalar.Value),
+            YamlScalarNode scalar => JsonValue.Create(scalar.Value),
+            _ => null,
+        };
+    }
 
     // Unquoted YAML scalars: numbers, booleans and null are what they look like; the rest is text.
     private static JsonNode? Plain(string? value) => value switch

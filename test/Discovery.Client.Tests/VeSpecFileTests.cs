@@ -76,6 +76,28 @@ public sealed class VeSpecFileTests
     }
 
     [Fact]
+    public void A_wrong_field_in_a_yaml_file_is_named_with_its_line()
+    {
+        const string yaml = """
+            vms:
+              - name: web
+                vcpus: 2
+                memoryMiB: 2048
+              - name: db
+                vcpus: four
+                memoryMiB: 8192
+            """;
+
+        var error = Assert.Throws<VeSpecFileException>(() => VeSpecFile.ParseYaml(yaml, "shop.yaml"));
+
+        Assert.StartsWith("shop.yaml:6:", error.Message);
+        Assert.Contains("$.vms[1].vcpus", error.Message);
+        var unknown = Assert.Throws<VeSpecFileException>(() => VeSpecFile.ParseYaml("vms:\n  - name: a\n    vcpus: 1\n    memoryMiB: 1\n    colour: red\n", "a.yaml"));
+        Assert.StartsWith("a.yaml:", unknown.Message);
+        Assert.Contains("colour", unknown.Message);
+    }
+
+    [Fact]
     public void Load_picks_the_format_from_the_extension_and_names_a_missing_file()
     {
         var path = Path.Combine(Path.GetTempPath(), $"ve-{Guid.NewGuid():N}.json");

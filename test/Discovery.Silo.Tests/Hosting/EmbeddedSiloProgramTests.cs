@@ -72,6 +72,13 @@ public sealed class EmbeddedSiloProgramTests
             Assert.Equal([VmState.Defined, VmState.Running, VmState.Stopped], events.OfType<VmStateChanged>().Select(e => e.To));
         }
 
+        // The discovery command reaches the same cluster through the printed gateway.
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var exit = await Discovery.Cli.CliApp.RunAsync(["--gateway", $"127.0.0.1:{gatewayPort}", "--cluster-id", banner.Split('\'')[1], "sites", "-o", "json"], output, error);
+        Assert.True(exit == 0, error.ToString());
+        Assert.Equal(demo.Sites.Select(s => s.Name).Order(),
+            System.Text.Json.JsonDocument.Parse(output.ToString()).RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+
         // The run command brings the console up too, says where, and serves it with its styles.
         var console = silo.Output.Single(l => l.StartsWith("Console: ", StringComparison.Ordinal))["Console: ".Length..];
         using var http = new HttpClient();

@@ -1,0 +1,37 @@
+using Discovery.Cli.Output;
+using Discovery.Client;
+
+namespace Discovery.Cli;
+
+/// <summary>How to reach the cluster, from the global options.</summary>
+/// <param name="Gateways">Gateways as host:port (when no connection string).</param>
+/// <param name="Connection">A PostgreSQL connection string (clustering through the database).</param>
+/// <param name="ClusterId">The cluster's id.</param>
+/// <param name="Timeout">The time limit of one call.</param>
+public sealed record CliConnection(IReadOnlyList<string> Gateways, string? Connection, string ClusterId, TimeSpan Timeout);
+
+/// <summary>What every command gets: the printer, the tenant, and a connection made on first use.</summary>
+public sealed class CliContext(Printer printer, string tenant, CliConnection connection, Func<CliConnection, CancellationToken, Task<DiscoveryClient>> connect) : IAsyncDisposable
+{
+    private DiscoveryClient? _client;
+
+    /// <summary>Where results go.</summary>
+    public Printer Out => printer;
+
+    /// <summary>The tenant that owns the VEs named without one.</summary>
+    public string Tenant => tenant;
+
+    /// <summary>The connection, made on first use (commands that fail on their arguments never connect).</summary>
+    public async Task<DiscoveryClient> ClientAsync(CancellationToken cancellationToken) =>
+        _client ??= await connect(connection, cancellationToken);
+
+    /// <summary><c>name</c> → <c>tenant/name</c>; <c>tenant/name</c> stays as it is.</summary>
+    public string Ve(string name) => name.Contains('/') ? name : $"{tenant}/{name}";
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+            await _client.DisposeAsync();
+    }
+}
