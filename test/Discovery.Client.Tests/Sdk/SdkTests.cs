@@ -58,6 +58,12 @@ public sealed class SdkTests(SdkClusterFixture fixture)
         var located = await Sdk.VirtualEnvironments.LocateAsync(ve);
         Assert.All(located.Vms, v => Assert.Equal(("lyon", VmState.Running), (v.Site, v.State)));
         Assert.Contains(ve, (await Sdk.VirtualEnvironments.ListAsync(_tenant)).Ves);
+        // Near rennes, where a node has room, but the VE's fence keeps web-1 on a or b.
+        await NodeAsync("rennes", "c");
+        var relocated = await Sdk.VirtualEnvironments.RelocateAsync(ve, Locality.NearSite("rennes"), vm: "web-1");
+        Assert.Contains(relocated.Vm("web-1").Node, new[] { a, b });
+        Assert.Equal(VeStatus.Stopped, (await Sdk.VirtualEnvironments.StopAsync(ve, force: true)).Status);
+        Assert.All((await Sdk.VirtualEnvironments.StartAsync(ve)).Vms, v => Assert.Equal(VmState.Running, v.State));
         Assert.Equal(VeStatus.Stopped, (await Sdk.VirtualEnvironments.StopAsync(ve, force: true)).Status);
 
         await Eventually.HoldsAsync(() => { lock (progress) return progress.Any(p => p.Operation == "deploy") && progress.Any(p => p.Operation == "stop"); },
@@ -133,6 +139,8 @@ public sealed class SdkTests(SdkClusterFixture fixture)
         await vm.DefineAsync(new VmSpec(1, 512), a);
         await vm.StartAsync();
 
+        Assert.Equal(NodeStatus.Maintenance, (await Sdk.Nodes.MaintenanceAsync(b)).Status);
+        Assert.Equal(NodeStatus.Up, (await Sdk.Nodes.UpAsync(b)).Status);
         var report = await Sdk.Nodes.DrainAsync(a);
 
         Assert.True(report.Complete, string.Join("; ", report.Vms.Select(v => v.Problem)));
@@ -144,6 +152,5 @@ public sealed class SdkTests(SdkClusterFixture fixture)
             Assert.DoesNotContain(seen, e => e is CoordinateChanged);
         watching.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watcher);
-        _ = b;
     }
 }
