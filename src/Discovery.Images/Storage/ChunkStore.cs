@@ -41,6 +41,15 @@ public sealed class ChunkStore
     {
         if (!id.Matches(content.Span))
             throw new ArgumentException($"chunk content ({content.Length} bytes) hashes to {ChunkId.Of(content.Span)}, not to its id {id}", nameof(content));
+        return await PutHashedAsync(id, content, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="PutAsync"/> for content whose id the caller has just computed from these very bytes (the chunker):
+    /// hashing twice would cost a third of an import.
+    /// </summary>
+    internal async Task<bool> PutHashedAsync(ChunkId id, ReadOnlyMemory<byte> content, CancellationToken ct)
+    {
         if (Contains(id))
             return false;
         return await WriteAsync(id, Compress(content.Span), ct).ConfigureAwait(false);

@@ -37,3 +37,39 @@ public sealed class ImageManifestTests
 
     private static ChunkRef Ref(byte seed, int size) => new(ChunkId.Of([seed]), size);
 }
+
+public sealed class ImageImportTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "discovery-images-tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task An_import_stores_every_chunk_and_a_manifest_that_rebuilds_the_image()
+    {
+        var store = new ChunkStore(_directory);
+        var image = TestData.Random(200_000, seed: 20);
+
+        var manifest = await ImageImport.ImportAsync(new MemoryStream(image), "disk.img", store, TestData.Small, bootBytes: 10_000);
+
+        Assert.Equal(ImageFormat.Raw, manifest.Format);
+        Assert.Equal(image.Length, manifest.Size);
+        Assert.Equal(ImageManifest.FirstBytes(manifest.Chunks, 10_000), manifest.BootChunks);
+        Assert.NotEmpty(manifest.BootChunks);
+        var rebuilt = new List<byte>();
+        foreach (var chunk in manifest.Chunks)
+            rebuilt.AddRange(await store.GetAsync(chunk.Id));
+        Assert.Equal(image, rebuilt.ToArray());
+    }
+
+    [Fact]
+    public async Task An_unknown_format_stores_nothing()
+    {
+        var store = new ChunkStore(_directory);
+
+        await Assert.ThrowsAsync<UnknownImageFormatException>(() =>
+            ImageImport.ImportAsync(new MemoryStream(TestData.Random(50_000, seed: 21)), "disk.vmdk", store, TestData.Small, 0));
+
+        Assert.Empty(store.List());
+    }
+}
