@@ -8,6 +8,7 @@ var usage = """
            discovery-bench vivaldi --matrix FILE [--unit ms|s] [--dims D] [--rounds N] [--seed N] [--schedule-out FILE]
                                    [--set Name=Value,...]
            discovery-bench console-map [--nodes 2000] [--seed N]
+           discovery-bench images [--dir /tmp/discovery-images]   (builds 3 Debian images if absent: root, debootstrap, casync)
            discovery-bench nearest (--matrix FILE [--unit ms|s] | --generate N [--topology FILE]) [--k 10] [--queries Q]
                                    [--rounds N] [--dims D] [--seed N]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
@@ -24,6 +25,7 @@ var usage = """
       --generate N         nearest: N nodes on the topology's geography, RTTs computed on the fly (no n² file)
       --k K, --queries Q   nearest: how many nearest nodes per search (default 10), how many searches (default 1000)
       --schedule-out FILE  also write every update as "i j rtt_ms", for bench/peers/compare-vivaldi.sh
+      --dir DIR            images: where the image tars are (or are built) and the stores go (default: /tmp/discovery-images)
       --set Name=Value,... vivaldi: override VivaldiOptions properties (e.g. --set MaxPullRatio=0,Timestep=0.2)
     """;
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -35,7 +37,7 @@ try
 {
     var options = Options.Parse(args.Skip(1).ToArray());
     // Commands that print JSON print nothing else on stdout.
-    if (args[0] is "placement" or "console-map")
+    if (args[0] is "placement" or "console-map" or "images")
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
     switch (args[0])
     {
@@ -62,6 +64,9 @@ try
             return 0;
         case "console-map":
             await Discovery.Bench.ConsoleMap.MapBenchmark.RunAsync(options.GetInt("--nodes", 2000), options.GetInt("--seed", 1), Console.Out);
+            return 0;
+        case "images":
+            await Discovery.Bench.Images.ImagesBenchmark.RunAsync(options.Get("--dir", null) ?? "/tmp/discovery-images", Console.Out);
             return 0;
         case "vivaldi":
             Discovery.Bench.Coordinates.VivaldiBenchmark.Run(options.Require("--matrix"), options.GetUnit(), options.GetInt("--dims", 8),
