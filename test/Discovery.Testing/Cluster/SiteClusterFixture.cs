@@ -51,7 +51,7 @@ public class SiteClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder((short)Sites.Count);
         builder.ConfigureSilo((options, silo) =>
         {
-            var site = _siteOfSilo.GetOrAdd(options.SiloName, _ => Sites[_siteOfSilo.Count % Sites.Count]);
+            var site = SiteFor(options.SiloName);
             silo.AddDiscoveryCore(site, Catalog);
             silo.AddProcessWideGrainStorage(StorageNames.State);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
@@ -65,7 +65,21 @@ public class SiteClusterFixture : IAsyncLifetime
         builder.ConfigureClient(client => client.AddMemoryStreams(DiscoveryStreams.Provider));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        if (_siteOfSilo.Values.Distinct().Count() != Sites.Count)
+            throw new InvalidOperationException($"the test cluster must have one silo per site, not {string.Join(", ", _siteOfSilo)}");
         await WaitForSiteMetadataAsync();
+    }
+
+    // Each new silo takes the next site. Silos may be configured concurrently: without the lock two of them could read
+    // the same count and serve the same site, leaving another site with no silo for the whole run.
+    private string SiteFor(string siloName)
+    {
+        lock (_siteOfSilo)
+        {
+            if (!_siteOfSilo.TryGetValue(siloName, out var site))
+                _siteOfSilo[siloName] = site = Sites[_siteOfSilo.Count % Sites.Count];
+            return site;
+        }
     }
 
     /// <summary>Waits until every silo sees every active silo, with its site, so placement decisions are final.</summary>
