@@ -40,7 +40,7 @@ public static class CliApp
                 parse.GetValue(clusterId)!,
                 TimeSpan.FromSeconds(parse.GetValue(timeout))),
             connect ?? ConnectAsync);
-        foreach (var command in InfrastructureCommands.Create(Context).Concat(VeCommands.Create(Context)).Append(EventCommands.Create(Context)))
+        foreach (var command in InfrastructureCommands.Create(Context).Concat(VeCommands.Create(Context)).Append(EventCommands.Create(Context)).Append(ImageCommands.Create(Context)))
             root.Subcommands.Add(command);
 
         var parsed = root.Parse(args);
@@ -74,6 +74,7 @@ public static class CliApp
         VeSpecFileException or ArgumentException or FormatException => UsageError,
         OperationCanceledException => Failed,
         NotFoundException or PlacementFailedException or VeOperationException or DiscoveryConnectionException or TimeoutException => Failed,
+        Abstractions.Images.ChunkUnavailableException => Failed,
         InvalidOperationException => Failed,
         Orleans.Runtime.OrleansException => Failed,
         _ => null,

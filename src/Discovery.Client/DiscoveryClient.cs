@@ -30,7 +30,11 @@ public sealed class DiscoveryClient : IAsyncDisposable
         VirtualEnvironments = new VirtualEnvironments(Grains, calls);
         Nodes = new Nodes(Grains, calls);
         Events = new Events(Grains, calls);
+        Images = new Images(Grains, calls, () => _callerSite.Name);
     }
+
+    /// <summary>VM images: import, list, show dedup and replicas, delete.</summary>
+    public Images Images { get; }
 
     /// <summary>The tenant's VEs: create, deploy, operate, relocate, locate, watch.</summary>
     public VirtualEnvironments VirtualEnvironments { get; }

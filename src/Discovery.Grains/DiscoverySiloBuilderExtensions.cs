@@ -2,6 +2,7 @@ using Discovery.Abstractions.Events;
 using Discovery.Grains.Coordinates;
 using Discovery.Grains.Environments;
 using Discovery.Grains.Hypervisors;
+using Discovery.Grains.Images;
 using Discovery.Grains.Placement;
 using Discovery.Grains.Sites;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,9 @@ public static class DiscoverySiloBuilderExtensions
             .CreateProbe(sp.GetRequiredService<SiteCatalog>().Sites.ToDictionary(s => s.Name, s => s.Location)));
         silo.Services.TryAddSingleton<LatencyEstimator>();
         silo.Services.TryAddSingleton<NearestNodes>();
+        silo.Services.AddOptions<ImageOptions>();
+        silo.Services.TryAddSingleton<ChunkStores>();
+        silo.Services.TryAddSingleton<ImageDelivery>();
         silo.Services.AddSingleton<SiloDeathWatcher>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeathWatcher>());
         return silo;

@@ -23,6 +23,9 @@ public sealed class HypervisorPool : IDisposable
         _root = options.Value.DataDirectory ?? Path.Combine(Path.GetTempPath(), $"discovery-{Environment.ProcessId}-{Guid.NewGuid():N}");
     }
 
+    /// <summary>This silo's data directory (hosts, chunk stores, image caches).</summary>
+    public string DataRoot => _root;
+
     /// <summary>The connection to <paramref name="uri"/>, opened on first use.</summary>
     public LibvirtConnection Connect(string uri) =>
         _connections.GetOrAdd(uri, u => new Lazy<LibvirtConnection>(() => LibvirtConnection.Open(u))).Value;

@@ -6,6 +6,7 @@ using Discovery.Abstractions.Sites;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Grains.Events;
 using Discovery.Grains.Hypervisors;
+using Discovery.Grains.Images;
 using Discovery.Grains.Sites;
 using Discovery.Hypervisor;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ public sealed class NodeGrain(
     [PersistentState("node", StorageNames.State)] IPersistentState<NodeState> state,
     SiteTopology topology,
     HypervisorPool hypervisors,
+    ImageDelivery images,
     IOptions<HypervisorOptions> options,
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
@@ -132,7 +134,11 @@ public sealed class NodeGrain(
         }
 
         if (defineDomain)
-            await OnHypervisor(() => Connection.DefineDomain(DomainXml.Build(ToDomainSpec(id, spec), DomainXml.KindFor(_uri!))).Dispose());
+        {
+            // An imported image is pulled to this site (boot-critical chunks first) and assembled for libvirt.
+            var disk = spec.Image is { } image ? await images.PrepareAsync(GrainFactory, Id, image) : null;
+            await OnHypervisor(() => Connection.DefineDomain(DomainXml.Build(ToDomainSpec(id, spec, disk), DomainXml.KindFor(_uri!))).Dispose());
+        }
         state.State.Vms[vm] = spec;
         await state.WriteStateAsync();
         ReportLoad();
@@ -312,7 +318,8 @@ public sealed class NodeGrain(
             state.State.Status, _uri, allocated.Vcpus, allocated.MemoryMiB, state.State.Vms.Keys.Order().ToList(), allocated.DiskGiB);
     }
 
-    private static DomainSpec ToDomainSpec(VmId id, VmSpec spec) => new(id.DomainName, spec.Vcpus, spec.MemoryMiB);
+    private static DomainSpec ToDomainSpec(VmId id, VmSpec spec, (string Path, DiskFormat Format)? disk = null) =>
+        new(id.DomainName, spec.Vcpus, spec.MemoryMiB, DiskImage: disk?.Path, DiskFormat: disk?.Format ?? DiskFormat.Qcow2);
 
     private static VmState ToVmState(DomainState state) => state switch
     {

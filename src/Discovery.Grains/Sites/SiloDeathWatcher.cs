@@ -1,3 +1,4 @@
+using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Sites;
 using Microsoft.Extensions.Logging;
 
@@ -48,6 +49,9 @@ public sealed class SiloDeathWatcher(
         try
         {
             await grains.GetGrain<ISiteGrain>(site).SiloDeadAsync(silo.ToParsableString());
+            // Chunks that had a replica there may now have too few: copy them again from the survivors.
+            foreach (var image in await grains.GetGrain<IImageDirectoryGrain>(0).ListAsync())
+                await grains.GetGrain<IImageGrain>(image).RepairAsync();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

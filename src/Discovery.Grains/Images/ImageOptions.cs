@@ -1,0 +1,27 @@
+namespace Discovery.Grains.Images;
+
+/// <summary>How images are chunked, replicated and delivered (<c>Discovery:Images:*</c>).</summary>
+public sealed class ImageOptions
+{
+    /// <summary>On how many sites every chunk lives (different regions first).</summary>
+    public int Replicas { get; set; } = 2;
+
+    /// <summary>How many chunks a site fetches at once.</summary>
+    public int ParallelFetches { get; set; } = 4;
+
+    /// <summary>
+    /// The most a site pulls from other sites, in MiB/s (null: no limit). Emulates, or respects, slow inter-site links.
+    /// </summary>
+    public double? BandwidthMiBps { get; set; }
+
+    /// <summary>Without a recorded boot profile, boot needs the chunks of the first this many MiB.</summary>
+    public int BootMiB { get; set; } = 16;
+
+    /// <summary>Null when usable, else which value is wrong.</summary>
+    public string? Validate() =>
+        Replicas < 1 ? $"Images:Replicas must be at least 1 (got {Replicas})"
+        : ParallelFetches < 1 ? $"Images:ParallelFetches must be at least 1 (got {ParallelFetches})"
+        : BandwidthMiBps is <= 0 ? $"Images:BandwidthMiBps must be positive (got {BandwidthMiBps})"
+        : BootMiB < 0 ? $"Images:BootMiB must not be negative (got {BootMiB})"
+        : null;
+}

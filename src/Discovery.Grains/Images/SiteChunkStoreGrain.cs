@@ -1,0 +1,153 @@
+using Discovery.Abstractions.Events;
+using Discovery.Abstractions.Images;
+using Discovery.Abstractions.Placement;
+using Discovery.Grains.Environments;
+using Discovery.Images;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Streams;
+
+namespace Discovery.Grains.Images;
+
+/// <summary>
+/// A site's chunk store, on its own silo. Reentrant: the store is a directory of immutable files written atomically,
+/// so reads, writes and fetches of different chunks proceed together.
+/// </summary>
+[SitePlacement, Reentrant]
+public sealed class SiteChunkStoreGrain(
+    ChunkStores stores,
+    LatencyEstimator latency,
+    IOptions<ImageOptions> options,
+    ILogger<SiteChunkStoreGrain> logger) : Grain, ISiteChunkStoreGrain
+{
+    private string Site => this.GetPrimaryKeyString();
+
+    private ChunkStore Store => stores.Of(Site);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> MissingAsync(IReadOnlyList<string> ids) =>
+        Task.FromResult<IReadOnlyList<string>>(ids.Where(id => !Store.Contains(ChunkId.Parse(id))).ToList());
+
+    /// <inheritdoc />
+    public async Task PutAsync(string id, byte[] compressed)
+    {
+        try
+        {
+            await Store.PutCompressedAsync(ChunkId.Parse(id), compressed);
+        }
+        catch (ChunkCorruptException e)
+        {
+            throw new ChunkUnavailableException($"chunk {id} sent to site {Site} does not match its hash: {e.Message}");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> GetAsync(string id)
+    {
+        var chunk = ChunkId.Parse(id);
+        try
+        {
+            await Store.GetAsync(chunk); // verified on every read: never hand out bytes that do not match their hash
+            return await Store.TryGetCompressedAsync(chunk) ?? throw new ChunkMissingException(chunk, $"chunk {id} vanished from site {Site}");
+        }
+        catch (Exception e) when (e is ChunkMissingException or ChunkCorruptException)
+        {
+            logger.LogWarning("Site {Site}: chunk {Chunk} is unusable ({Problem}); dropping the replica and fetching it again", Site, id, e.Message);
+            Store.Delete(chunk);
+            await GrainFactory.GetGrain<IImageChunkGrain>(id).RemoveReplicaAsync(Site);
+            this.AsReference<ISiteChunkStoreGrain>().FetchAsync([id]).Ignore();
+            throw new ChunkUnavailableException($"chunk {id} is not usable on site {Site}: {e.Message}");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> FetchAsync(IReadOnlyList<string> ids, string? image = null)
+    {
+        var missing = ids.Distinct().Where(id => !Store.Contains(ChunkId.Parse(id))).ToList();
+        var done = 0;
+        await Progress(image, "fetching", 0, missing.Count);
+        // In the given order (boot-critical chunks first), a few at a time.
+        using var slots = new SemaphoreSlim(options.Value.ParallelFetches);
+        var transfers = new List<Task>();
+        // Started on this activation's scheduler (not Task.Run), so grain calls and stream events keep its context.
+        async Task TransferAsync(string id)
+        {
+            try
+            {
+                await CopyFromNearestAsync(id);
+                var now = Interlocked.Increment(ref done);
+                if (now == missing.Count || now % Math.Max(1, missing.Count / 20) == 0)
+                    await Progress(image, "fetching", now, missing.Count);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        foreach (var id in missing)
+        {
+            await slots.WaitAsync();
+            transfers.Add(TransferAsync(id));
+        }
+        await Task.WhenAll(transfers);
+        return missing.Count;
+    }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string id)
+    {
+        Store.Delete(ChunkId.Parse(id));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<(int Chunks, long Bytes)> GetUsageAsync() => Task.FromResult((Store.List().Count(), Store.BytesOnDisk()));
+
+    // Tries the replicas nearest this site first; a replica that turns out missing or corrupt is skipped (and heals itself).
+    private async Task CopyFromNearestAsync(string id)
+    {
+        var info = await GrainFactory.GetGrain<IImageChunkGrain>(id).GetInfoAsync();
+        var sources = info.Sites.Where(s => s != Site).OrderBy(s => latency.SiteRttMs(Site, s)).ThenBy(s => s, StringComparer.Ordinal).ToList();
+        var problems = new List<string>();
+        foreach (var source in sources)
+        {
+            try
+            {
+                var bytes = await GrainFactory.GetGrain<ISiteChunkStoreGrain>(source).GetAsync(id);
+                await ThrottleAsync(bytes.Length);
+                await Store.PutCompressedAsync(ChunkId.Parse(id), bytes);
+                await GrainFactory.GetGrain<IImageChunkGrain>(id).AddReplicaAsync(Site);
+                return;
+            }
+            catch (Exception e) when (e is ChunkUnavailableException or SiteUnavailableException or ChunkCorruptException or TimeoutException)
+            {
+                problems.Add($"{source}: {e.Message}");
+            }
+        }
+        throw new ChunkUnavailableException($"site {Site} could not get chunk {id} from any replica" +
+                                            (problems.Count == 0 ? " (it has none)" : $": {string.Join("; ", problems)}"));
+    }
+
+    // The per-site bandwidth limit: each transfer takes at least its size divided by the allowed rate.
+    private Task ThrottleAsync(int bytes) =>
+        options.Value.BandwidthMiBps is { } rate
+            ? Task.Delay(TimeSpan.FromSeconds(bytes / (rate * 1024 * 1024) * options.Value.ParallelFetches))
+            : Task.CompletedTask;
+
+    private async Task Progress(string? image, string step, int done, int total)
+    {
+        if (image is null)
+            return;
+        try
+        {
+            await this.GetStreamProvider(DiscoveryStreams.Provider)
+                .GetStream<ImageProgress>(StreamId.Create(ImageProgress.Namespace, image))
+                .OnNextAsync(new ImageProgress(image, Site, step, done, total));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogDebug(e, "Site {Site}: could not publish progress of {Image}", Site, image);
+        }
+    }
+}
