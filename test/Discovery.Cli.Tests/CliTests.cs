@@ -128,6 +128,36 @@ public sealed class CliTests(SdkClusterFixture fixture)
         Assert.Equal("lyon", JsonDocument.Parse(run.Out).RootElement.GetProperty("site").GetString());
     }
 
+    [Fact]
+    public async Task An_image_is_imported_listed_shown_with_its_replicas_and_removed()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"{_tenant}.img");
+        var content = new byte[1 << 20];
+        new Random(7).NextBytes(content);
+        await File.WriteAllBytesAsync(file, content);
+        var name = $"{_tenant}-disk";
+
+        var imported = await RunAsync("image", "import", file, "--name", name);
+        Assert.True(imported.Exit == 0, imported.Err);
+        Assert.Contains($"image {name}: Ready, raw, {content.Length} bytes", imported.Out);
+
+        var shown = await RunAsync("image", "show", name, "-o", "json");
+        Assert.Equal(0, shown.Exit);
+        var details = JsonDocument.Parse(shown.Out).RootElement;
+        Assert.Equal(_tenant, details.GetProperty("owner").GetString());
+        Assert.Equal(2, details.GetProperty("replicasBySite").EnumerateObject().Count());
+        Assert.Matches($@"(?m)^{name}\s+{_tenant}\s+Ready\s+raw\s+1\.0\s+\d+", (await RunAsync("image", "ls")).Out);
+
+        var clash = await RunAsync("image", "import", file, "--name", name);
+        Assert.Equal(CliApp.Failed, clash.Exit);
+        Assert.Contains("taken", clash.Err);
+        Assert.Equal(CliApp.UsageError, (await RunAsync("image", "import", "/nonexistent.img")).Exit);
+
+        Assert.Equal(0, (await RunAsync("image", "rm", name)).Exit);
+        var gone = await RunAsync("image", "show", name);
+        Assert.Equal(CliApp.Failed, gone.Exit);
+    }
+
     [Theory]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
     [InlineData(new[] { "ve", "show" }, "ve")]

@@ -103,5 +103,12 @@ public sealed class ClusterView(DiscoveryClient client)
     public Task<VeInfo> RelocateAsync(string ve, string vm, string site) =>
         Grains.GetGrain<IVeGrain>(ve).RelocateAsync(Locality.NearSite(site), NewRequest(), vm);
 
+    /// <summary>Every imported image with its dedup and where its chunks are.</summary>
+    public Task<IReadOnlyList<Abstractions.Images.ImageDetails>> ImagesAsync() => client.Images.ListAsync();
+
+    /// <summary>How many chunks and bytes each site's store holds.</summary>
+    public Task<(int Chunks, long Bytes)> StoreUsageAsync(string site) =>
+        Grains.GetGrain<Abstractions.Images.ISiteChunkStoreGrain>(site).GetUsageAsync();
+
     private static string NewRequest() => $"console-{Guid.NewGuid():N}";
 }

@@ -79,6 +79,8 @@ public static class LaunchPlanner
             throw new ConfigurationProblem($"Discovery:Locality:Matrix: RTT matrix file '{o.Locality.Matrix}' not found");
         if (o.Placement.Validate() is { } placement)
             throw new ConfigurationProblem($"Discovery:Placement: {placement}");
+        if (o.Images.Validate() is { } images)
+            throw new ConfigurationProblem($"Discovery:{images}");
         if (o.Hypervisor.ReconcileInterval <= TimeSpan.Zero)
             throw new ConfigurationProblem($"--reconcile-every must be positive (got {o.Hypervisor.ReconcileInterval})");
     }

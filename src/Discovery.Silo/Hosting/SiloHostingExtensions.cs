@@ -29,6 +29,7 @@ public static class SiloHostingExtensions
             infrastructure.Sites.Select(s => new SiteLocation(s.Name, s.Latitude, s.Longitude, s.Region))));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Hypervisor));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Placement));
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Images));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Locality));
         silo.Services.AddSingleton(infrastructure);
         silo.AddStartupTask<NodeSeeder>();

@@ -153,6 +153,45 @@ public sealed class ImageTests(SdkClusterFixture fixture)
         await Sdk.Images.DeleteAsync($"taken-{_test}");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Random_imports_and_deletes_never_lose_a_referenced_chunk_and_leave_no_orphan(int seed)
+    {
+        // Images built from a small pool of blocks share most chunks; imports and deletes interleave at random.
+        var random = new Random(seed);
+        var blocks = Enumerable.Range(0, 4).Select(i => Content(seed * 100 + i, 300_000)).ToArray();
+        var live = new Dictionary<string, IReadOnlyList<string>>();
+        var everSeen = new HashSet<string>();
+        for (var step = 0; step < 8; step++)
+        {
+            if (live.Count > 0 && random.Next(3) == 0)
+            {
+                var victim = live.Keys.ElementAt(random.Next(live.Count));
+                await Sdk.Images.DeleteAsync(victim);
+                live.Remove(victim);
+            }
+            else
+            {
+                var name = $"gc{seed}-{step}-{_test}";
+                var content = Enumerable.Range(0, 3).SelectMany(_ => blocks[random.Next(blocks.Length)]).ToArray();
+                await ImportAsync(name, content);
+                var ids = (await fixture.Client.GetGrain<IImageGrain>(name).GetManifestAsync())!.Chunks.Select(c => c.Id).Distinct().ToList();
+                live[name] = ids;
+                everSeen.UnionWith(ids);
+            }
+
+            var referenced = live.Values.SelectMany(ids => ids).ToHashSet();
+            var held = await HeldAsync(everSeen.ToList());
+            Assert.All(referenced, id => Assert.Equal(2, held.Count(h => h.Id == id)));
+            Assert.DoesNotContain(held, h => !referenced.Contains(h.Id));
+        }
+        foreach (var name in live.Keys)
+            await Sdk.Images.DeleteAsync(name);
+        Assert.Empty(await HeldAsync(everSeen.ToList()));
+    }
+
     // (chunk, site) for every replica of the given chunks in every site's store.
     private async Task<List<(string Id, string Site)>> HeldAsync(IReadOnlyList<string> ids)
     {

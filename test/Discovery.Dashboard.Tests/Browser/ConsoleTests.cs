@@ -139,6 +139,23 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
     }
 
     [ChromiumFact]
+    public async Task The_images_page_shows_each_images_dedup_and_the_sites_holding_its_chunks()
+    {
+        var content = new byte[1 << 20];
+        new Random(11).NextBytes(content);
+        var imported = await fixture.Client.Images.ImportAsync($"{_tenant}-disk", new MemoryStream(content), "disk.img", _tenant);
+
+        var page = await fixture.OpenAsync("images");
+
+        var row = page.Locator($"[data-test=image-row][data-image={_tenant}-disk]");
+        await Expect(row).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        var sites = await row.Locator("[data-test=replica]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.site)");
+        Assert.Equal(imported.ReplicasBySite.Keys.Order(), sites.Order());
+        Assert.Equal(2, sites.Length);
+        await ConsoleFixture.ScreenshotAsync(page, "images");
+    }
+
+    [ChromiumFact]
     public async Task The_node_table_filters_on_the_server_and_the_event_feed_shows_what_happens()
     {
         var page = await fixture.OpenAsync("nodes");

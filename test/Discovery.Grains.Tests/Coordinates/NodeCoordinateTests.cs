@@ -45,7 +45,12 @@ public sealed class NodeCoordinateTests(SiteClusterFixture fixture)
             return nearLyon.Nodes.Count == 3 && nearLyon.Nodes.All(n => NodeId.Parse(n.Node).Site == "lyon")
                 && nearParis.Nodes.Count == 3 && nearParis.Nodes.All(n => NodeId.Parse(n.Node).Site == "paris" && n.Node != nodes[0]);
         }, "the nearest 3 to lyon to be lyon nodes, and to a paris node paris nodes", TimeSpan.FromSeconds(60));
-        // A VE placed near a point in coordinate space runs by the node nearest that point.
+        // A VE placed near a point in coordinate space runs by the node nearest that point. Placement trusts only
+        // coordinates whose error estimate is low enough, so wait for the agents to reach that.
+        var trusted = new Discovery.Grains.Environments.PlacementOptions().TrustedCoordinateError;
+        await Eventually.HoldsAsync(async () =>
+            (await Task.WhenAll(nodes.Select(n => fixture.Client.GetGrain<INodeLocalityGrain>(n).GetCoordinateAsync()))).All(r => r.Coordinate.Error <= trusted),
+            $"every agent's coordinate error to fall to {trusted}", TimeSpan.FromSeconds(60));
         var rennesNode = nodes.First(n => n.StartsWith("rennes/"));
         var point = (await fixture.Client.GetGrain<INodeLocalityGrain>(rennesNode).GetCoordinateAsync()).Coordinate;
         var ve = fixture.Client.GetGrain<IVeGrain>($"tenant-{_test}/near-point");
