@@ -37,4 +37,27 @@ public sealed class SiloDeathTests : IAsyncLifetime
         var again = await client.GetGrain<Abstractions.Sites.ISiteGrain>("lyon").SiloDeadAsync(lyon.SiloAddress.ToParsableString());
         Assert.Empty(again);
     }
+
+    [Fact]
+    public async Task When_a_replica_site_dies_its_chunks_are_copied_again_to_a_surviving_site()
+    {
+        var sdk = Client.DiscoveryClient.Attach(_cluster.Client);
+        var content = new byte[1 << 20];
+        new Random(5).NextBytes(content);
+        var before = await sdk.Images.ImportAsync("survivor", new MemoryStream(content), "disk.img", "tenant");
+        Assert.Equal(2, before.ReplicasBySite.Count);
+        var lost = before.ReplicasBySite.Keys.First();
+        var spare = SiteClusterFixture.Sites.Single(s => !before.ReplicasBySite.ContainsKey(s));
+        var silo = _cluster.Cluster.Silos.Single(s => _cluster.SiteOfSilo[s.Name] == lost);
+
+        await _cluster.Cluster.KillSiloAsync(silo);
+
+        // The chunks still count the dead site's replica, but it is not live: the spare site gets a copy of every chunk.
+        var ids = (await _cluster.Client.GetGrain<Abstractions.Images.IImageGrain>("survivor").GetManifestAsync())!.Chunks.Select(c => c.Id).Distinct().ToList();
+        await Testing.Eventually.HoldsAsync(async () =>
+                (await _cluster.Client.GetGrain<Abstractions.Images.ISiteChunkStoreGrain>(spare).MissingAsync(ids)).Count == 0,
+            $"site {spare} to hold every chunk once {lost} died", TimeSpan.FromSeconds(90));
+        var after = await sdk.Images.ShowAsync("survivor");
+        Assert.Equal(ids.Count, after.ReplicasBySite[spare]);
+    }
 }
