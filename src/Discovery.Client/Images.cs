@@ -89,6 +89,11 @@ public sealed class Images
         {
             throw new ArgumentException($"image file '{fileName}' is empty: {e.Message}", nameof(content), e);
         }
+        catch (IOException e)
+        {
+            // Nothing is committed: the chunks sent so far belong to no image, and no image record exists.
+            throw new ImageOperationException($"reading image file '{fileName}' failed after {counts.BytesRead} bytes: {e.Message}; no image '{name}' was created");
+        }
         var refs = chunks.Select(c => new ChunkEntry(c.Id.Hex, c.Size)).ToList();
         var manifest = new ImageManifestInfo(refs, chunks.Sum(c => (long)c.Size), format.ToString().ToLowerInvariant(),
             ImageManifest.FirstBytes(chunks, bootBytes ?? BootBytes));

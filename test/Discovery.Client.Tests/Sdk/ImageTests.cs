@@ -141,6 +141,12 @@ public sealed class ImageTests(SdkClusterFixture fixture)
         Assert.Contains("/nonexistent/disk.img", missing.Message);
         Assert.Null(await fixture.Client.GetGrain<IImageGrain>($"unknown-{_test}").GetInfoAsync());
 
+        var broken = await Assert.ThrowsAsync<ImageOperationException>(() =>
+            Sdk.Images.ImportAsync($"broken-{_test}", new FailingStream(Content(8, 1 << 20), failAt: 600_000), "broken.img", "t"));
+        Assert.Contains("broken.img", broken.Message);
+        Assert.Null(await fixture.Client.GetGrain<IImageGrain>($"broken-{_test}").GetInfoAsync());
+        Assert.DoesNotContain($"broken-{_test}", (await Sdk.Images.ListAsync()).Select(i => i.Name));
+
         await ImportAsync($"taken-{_test}", Content(6, 100_000));
         var clash = await Assert.ThrowsAsync<ImageOperationException>(() => ImportAsync($"taken-{_test}", Content(7, 100_000)));
         Assert.Contains("taken", clash.Message);
@@ -202,6 +208,16 @@ public sealed class ImageTests(SdkClusterFixture fixture)
             held.AddRange(ids.Where(id => !missing.Contains(id)).Select(id => (id, site)));
         }
         return held;
+    }
+
+    // A file whose disk fails part-way through.
+    private sealed class FailingStream(byte[] content, int failAt) : MemoryStream(content)
+    {
+        public override int Read(byte[] buffer, int offset, int count) =>
+            Position >= failAt ? throw new IOException("input/output error") : base.Read(buffer, offset, Math.Min(count, failAt - (int)Position));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position >= failAt ? throw new IOException("input/output error") : base.ReadAsync(buffer[..Math.Min(buffer.Length, failAt - (int)Position)], cancellationToken);
     }
 
     private sealed class SynchronousProgress(Action<ImageImportProgress> report) : IProgress<ImageImportProgress>
