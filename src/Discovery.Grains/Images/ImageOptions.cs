@@ -14,6 +14,12 @@ public sealed class ImageOptions
     /// </summary>
     public double? BandwidthMiBps { get; set; }
 
+    /// <summary>
+    /// Waits the RTT between the two sites (from their geography, <c>LatencyEstimator.SiteRttMs</c>) before each chunk
+    /// transfer: emulates a WAN on one machine, like the geographic RTT probe; never on real deployments.
+    /// </summary>
+    public bool EmulateWanRtt { get; set; }
+
     /// <summary>Without a recorded boot profile, boot needs the chunks of the first this many MiB.</summary>
     public int BootMiB { get; set; } = 16;
 

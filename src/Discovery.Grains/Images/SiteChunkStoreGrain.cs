@@ -114,6 +114,7 @@ public sealed class SiteChunkStoreGrain(
         {
             try
             {
+                await EmulateWanAsync(source);
                 var bytes = await GrainFactory.GetGrain<ISiteChunkStoreGrain>(source).GetAsync(id);
                 await ThrottleAsync(bytes.Length);
                 await Store.PutCompressedAsync(ChunkId.Parse(id), bytes);
@@ -128,6 +129,12 @@ public sealed class SiteChunkStoreGrain(
         throw new ChunkUnavailableException($"site {Site} could not get chunk {id} from any replica" +
                                             (problems.Count == 0 ? " (it has none)" : $": {string.Join("; ", problems)}"));
     }
+
+    // On one machine every site is a local call away: a transfer costs at least one round trip between the sites.
+    private Task EmulateWanAsync(string source) =>
+        options.Value.EmulateWanRtt
+            ? Task.Delay(TimeSpan.FromMilliseconds(latency.SiteRttMs(Site, source)))
+            : Task.CompletedTask;
 
     // The per-site bandwidth limit: each transfer takes at least its size divided by the allowed rate.
     private Task ThrottleAsync(int bytes) =>
