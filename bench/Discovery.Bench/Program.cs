@@ -9,6 +9,7 @@ var usage = """
                                    [--set Name=Value,...]
            discovery-bench console-map [--nodes 2000] [--seed N]
            discovery-bench images [--dir /tmp/discovery-images]   (builds 3 Debian images if absent: root, debootstrap, casync)
+           discovery-bench image-delivery [--size-mib 64] [--boot-mib 16] [--bandwidth-mibps 20] [--parallel 4]
            discovery-bench nearest (--matrix FILE [--unit ms|s] | --generate N [--topology FILE]) [--k 10] [--queries Q]
                                    [--rounds N] [--dims D] [--seed N]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
@@ -26,6 +27,8 @@ var usage = """
       --k K, --queries Q   nearest: how many nearest nodes per search (default 10), how many searches (default 1000)
       --schedule-out FILE  also write every update as "i j rtt_ms", for bench/peers/compare-vivaldi.sh
       --dir DIR            images: where the image tars are (or are built) and the stores go (default: /tmp/discovery-images)
+      --size-mib N         image-delivery: image size (default 64); --boot-mib N: its boot-critical part (default 16)
+      --bandwidth-mibps N  image-delivery: each site's pull limit (default 20); --parallel N: fetches at once (default 4)
       --set Name=Value,... vivaldi: override VivaldiOptions properties (e.g. --set MaxPullRatio=0,Timestep=0.2)
     """;
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -67,6 +70,10 @@ try
             return 0;
         case "images":
             await Discovery.Bench.Images.ImagesBenchmark.RunAsync(options.Get("--dir", null) ?? "/tmp/discovery-images", Console.Out);
+            return 0;
+        case "image-delivery":
+            await Discovery.Bench.Images.DeliveryBenchmark.RunAsync(new Discovery.Bench.Images.DeliveryBenchmarkOptions(
+                options.GetInt("--size-mib", 64), options.GetInt("--boot-mib", 16), options.GetInt("--bandwidth-mibps", 20), options.GetInt("--parallel", 4)), Console.Out);
             return 0;
         case "vivaldi":
             Discovery.Bench.Coordinates.VivaldiBenchmark.Run(options.Require("--matrix"), options.GetUnit(), options.GetInt("--dims", 8),
