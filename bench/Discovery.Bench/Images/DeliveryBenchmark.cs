@@ -6,7 +6,6 @@ using Discovery.Grains;
 using Discovery.Grains.Environments;
 using Discovery.Grains.Images;
 using Discovery.Grains.Sites;
-using Discovery.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
@@ -133,10 +132,14 @@ internal static class DeliveryBenchmark
         var cluster = builder.Build();
         await cluster.DeployAsync();
         // Site placement and replication need every silo to see every site before the first import.
-        await Eventually.HoldsAsync(() => cluster.Silos.All(silo =>
-            silo.ServiceProvider.GetRequiredService<SiteTopology>().ActiveSilos() is var seen
-                && seen.Count == sites.Count && seen.All(s => s.Site is not null)),
-            "every silo to see every other silo active, with its site");
+        for (var waited = 0; !cluster.Silos.All(silo =>
+                 silo.ServiceProvider.GetRequiredService<SiteTopology>().ActiveSilos() is var seen
+                 && seen.Count == sites.Count && seen.All(s => s.Site is not null)); waited++)
+        {
+            if (waited == 300)
+                throw new TimeoutException("the benchmark cluster's silos did not all see each other's sites within 30 s");
+            await Task.Delay(100);
+        }
         return cluster;
     }
 
