@@ -69,6 +69,13 @@ public interface ISiteChunkStoreGrain : IGrainWithStringKey
     [Alias("delete-chunk")]
     Task DeleteAsync(string id);
 
+    /// <summary>
+    /// Removes chunks older than <paramref name="olderThan"/> that no image references: what an import left behind
+    /// when it failed before committing. Returns how many were removed.
+    /// </summary>
+    [Alias("sweep")]
+    Task<int> SweepAsync(TimeSpan olderThan);
+
     /// <summary>How many chunks and bytes (compressed, on disk) this store holds.</summary>
     [Alias("usage")]
     Task<(int Chunks, long Bytes)> GetUsageAsync();

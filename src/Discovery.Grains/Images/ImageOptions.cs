@@ -23,11 +23,18 @@ public sealed class ImageOptions
     /// <summary>Without a recorded boot profile, boot needs the chunks of the first this many MiB.</summary>
     public int BootMiB { get; set; } = 16;
 
+    /// <summary>
+    /// How old an unreferenced chunk must be before a site's store removes it (what a failed import left behind);
+    /// also how often the store looks. Long enough for any import in progress to commit.
+    /// </summary>
+    public TimeSpan OrphanSweepAge { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Null when usable, else which value is wrong.</summary>
     public string? Validate() =>
         Replicas < 1 ? $"Images:Replicas must be at least 1 (got {Replicas})"
         : ParallelFetches < 1 ? $"Images:ParallelFetches must be at least 1 (got {ParallelFetches})"
         : BandwidthMiBps is <= 0 ? $"Images:BandwidthMiBps must be positive (got {BandwidthMiBps})"
         : BootMiB < 0 ? $"Images:BootMiB must not be negative (got {BootMiB})"
+        : OrphanSweepAge <= TimeSpan.Zero ? $"Images:OrphanSweepAge must be positive (got {OrphanSweepAge})"
         : null;
 }

@@ -102,6 +102,34 @@ public sealed class SiteChunkStoreGrain(
     }
 
     /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var every = options.Value.OrphanSweepAge;
+        this.RegisterGrainTimer(() => SweepAsync(every), new GrainTimerCreationOptions(every, every) { Interleave = true });
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> SweepAsync(TimeSpan olderThan)
+    {
+        var cutoff = DateTime.UtcNow - olderThan;
+        var removed = 0;
+        foreach (var chunk in Store.List().ToList())
+        {
+            if (File.GetLastWriteTimeUtc(Store.PathOf(chunk)) > cutoff)
+                continue;
+            // Referenced chunks are the image grains' business; only chunks no image knows are swept.
+            if ((await GrainFactory.GetGrain<IImageChunkGrain>(chunk.Hex).GetInfoAsync()).Images.Count > 0)
+                continue;
+            if (Store.Delete(chunk))
+                removed++;
+        }
+        if (removed > 0)
+            logger.LogInformation("Site {Site}: swept {Count} chunk(s) no image references", Site, removed);
+        return removed;
+    }
+
+    /// <inheritdoc />
     public Task<(int Chunks, long Bytes)> GetUsageAsync() => Task.FromResult((Store.List().Count(), Store.BytesOnDisk()));
 
     // Tries the replicas nearest this site first; a replica that turns out missing or corrupt is skipped (and heals itself).

@@ -142,10 +142,23 @@ public sealed class ImageTests(SdkClusterFixture fixture)
         Assert.Null(await fixture.Client.GetGrain<IImageGrain>($"unknown-{_test}").GetInfoAsync());
 
         var broken = await Assert.ThrowsAsync<ImageOperationException>(() =>
-            Sdk.Images.ImportAsync($"broken-{_test}", new FailingStream(Content(8, 1 << 20), failAt: 600_000), "broken.img", "t"));
+            Sdk.Images.ImportAsync($"broken-{_test}", new FailingStream(Content(8, 16 << 20), failAt: 12 << 20), "broken.img", "t"));
         Assert.Contains("broken.img", broken.Message);
         Assert.Null(await fixture.Client.GetGrain<IImageGrain>($"broken-{_test}").GetInfoAsync());
         Assert.DoesNotContain($"broken-{_test}", (await Sdk.Images.ListAsync()).Select(i => i.Name));
+        // The chunks it sent before failing belong to no image: the store's sweep removes them, and nothing else.
+        await ImportAsync($"kept-{_test}", Content(9, 200_000));
+        var kept = (await fixture.Client.GetGrain<IImageGrain>($"kept-{_test}").GetManifestAsync())!.Chunks.Select(c => c.Id).ToList();
+        var swept = 0;
+        foreach (var site in SiteClusterFixture.Sites)
+            swept += await Store(site).SweepAsync(TimeSpan.Zero);
+        Assert.True(swept >= 64, $"{swept} chunks swept; the broken import had sent at least one batch of 64");
+        Assert.Equal(2 * kept.Distinct().Count(), (await HeldAsync(kept)).Count);
+        var orphans = 0;
+        foreach (var site in SiteClusterFixture.Sites)
+            orphans += await Store(site).SweepAsync(TimeSpan.Zero);
+        Assert.Equal(0, orphans);
+        await Sdk.Images.DeleteAsync($"kept-{_test}");
 
         await ImportAsync($"taken-{_test}", Content(6, 100_000));
         var clash = await Assert.ThrowsAsync<ImageOperationException>(() => ImportAsync($"taken-{_test}", Content(7, 100_000)));
