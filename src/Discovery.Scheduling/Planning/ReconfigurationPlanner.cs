@@ -249,14 +249,7 @@ public sealed class ReconfigurationPlanner(PlannerOptions? options = null)
         {
             var moved = _moves.SelectMany(m => m.Unit.Vms).Select(v => v.Vm).ToHashSet();
             var touched = moved.SelectMany(vm => _constraintsOf.GetValueOrDefault(vm) ?? []).Distinct();
-            foreach (var bound in touched)
-            {
-                var placed = bound.Members.Where(_hostOf.ContainsKey).Select(m => new PlacedVm(m, _hostOf[m])).ToList();
-                foreach (var vm in placed)
-                    if (bound.Constraint.Reject(vm.Host, placed.Where(p => p.Vm != vm.Vm).ToList()) is not null)
-                        return false;
-            }
-            return true;
+            return ConstraintChecks.FirstBroken(touched, vm => _hostOf.GetValueOrDefault(vm)) is null;
         }
 
         private List<Unit> BuildUnits()
