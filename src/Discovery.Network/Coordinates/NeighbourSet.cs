@@ -52,7 +52,14 @@ public sealed class NeighbourSet<TPeer>(TPeer self, int closeSize, int randomSiz
             _close[peer] = rttMs;
             return true;
         }
-        var farthest = _close.MaxBy(c => c.Value);
+        // The farthest close neighbour (the first of equals, as MaxBy would), without LINQ: this runs on every gossip.
+        var farthest = default(KeyValuePair<TPeer, double>);
+        var first = true;
+        foreach (var entry in _close)
+        {
+            if (first || entry.Value > farthest.Value)
+                (farthest, first) = (entry, false);
+        }
         if (rttMs >= farthest.Value)
             return false;
         _close.Remove(farthest.Key);

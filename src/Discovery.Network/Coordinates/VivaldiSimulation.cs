@@ -78,10 +78,17 @@ public sealed class VivaldiSimulation
 
     private void Learn(int node, IEnumerable<int> peers)
     {
-        var list = peers.Where(p => p != node).ToList();
-        _neighbours[node].Mix(list, _random);
+        var list = new List<int>();
+        foreach (var peer in peers)
+        {
+            if (peer != node)
+                list.Add(peer);
+        }
+        var neighbours = _neighbours[node];
+        neighbours.Mix(list, _random);
+        var me = _nodes[node].Coordinate;
         foreach (var peer in list)
-            _neighbours[node].Offer(peer, _nodes[node].Coordinate.EstimateRttMs(_nodes[peer].Coordinate));
+            neighbours.Offer(peer, me.EstimateRttMs(_nodes[peer].Coordinate));
     }
 
     /// <summary>How many peers a node answers a search with.</summary>
