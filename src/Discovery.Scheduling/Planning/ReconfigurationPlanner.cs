@@ -16,8 +16,8 @@ namespace Discovery.Scheduling.Planning;
 /// <remarks>
 /// Make-room moves (a VM of another node moved so an evicted VM fits there) come before the evictions in a plan and
 /// never target the event's node. Consolidation only moves the node's own VMs, onto nodes that already run VMs (no node
-/// is woken up to empty another). Constraints the partition already broke before the plan and that no move touches
-/// are left as they are.
+/// is woken up to empty another). A constraint that is already broken blocks every plan that moves one of its VMs;
+/// one no move touches is left as it is.
 /// </remarks>
 public sealed class ReconfigurationPlanner(PlannerOptions? options = null)
 {
