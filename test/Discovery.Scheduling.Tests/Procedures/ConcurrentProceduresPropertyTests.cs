@@ -7,9 +7,9 @@ namespace Discovery.Scheduling.Tests.Procedures;
 /// <summary>Many events at once on random loads and constraints: the procedure must end, share no node, and keep every constraint.</summary>
 public sealed class ConcurrentProceduresPropertyTests
 {
-    private sealed record Scenario(NodeState[] Nodes, List<BoundConstraint> Constraints, List<NodeEvent> Events, HashSet<string> Roots, int Seed);
+    internal sealed record Scenario(NodeState[] Nodes, List<BoundConstraint> Constraints, List<NodeEvent> Events, HashSet<string> Roots, int Seed);
 
-    private static Scenario Build(int seed)
+    internal static Scenario Build(int seed)
     {
         var random = new Random(seed);
         var count = random.Next(6, 13);
