@@ -4,6 +4,7 @@ using Discovery.Grains.Environments;
 using Discovery.Grains.Hypervisors;
 using Discovery.Grains.Images;
 using Discovery.Grains.Placement;
+using Discovery.Grains.Scheduling;
 using Discovery.Grains.Sites;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,6 +36,8 @@ public static class DiscoverySiloBuilderExtensions
         silo.Services.AddOptions<ImageOptions>();
         silo.Services.TryAddSingleton<ChunkStores>();
         silo.Services.TryAddSingleton<ImageDelivery>();
+        silo.Services.AddOptions<SchedulerOptions>();
+        silo.Services.TryAddSingleton<SnapshotReader>();
         silo.Services.AddSingleton<SiloDeathWatcher>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeathWatcher>());
         return silo;

@@ -44,6 +44,12 @@ public interface IVeGrain : IGrainWithStringKey
     [Alias("relocate")]
     Task<VeInfo> RelocateAsync(Locality to, string requestId, string? vm = null);
 
+    /// <summary>
+    /// Moves VM <paramref name="vm"/> to node <paramref name="node"/> exactly (the schedulers' primitive), refusing
+    /// with the reason when a constraint of the VE would break there.
+    /// </summary>
+    Task<VeInfo> MoveVmAsync(string vm, string node, string requestId);
+
     /// <summary>Removes every VM and forgets the VE.</summary>
     [Alias("delete")]
     Task DeleteAsync(string requestId);

@@ -56,3 +56,17 @@ public sealed record NodeDrainProgress(
     [property: Id(1)] int Done,
     [property: Id(2)] int Total,
     [property: Id(3)] string Message) : DiscoveryEvent(Site, At);
+
+/// <summary>
+/// A scheduling procedure of node <paramref name="Node"/> (its leader) changed: <paramref name="Step"/> is
+/// <c>started</c>, <c>resolved</c> or <c>unsolvable</c>; <paramref name="Detail"/> says what and why.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("discovery.event.scheduling")]
+public sealed record SchedulingStepped(
+    string Site,
+    DateTimeOffset At,
+    [property: Id(0)] string Node,
+    [property: Id(1)] string Step,
+    [property: Id(2)] int PartitionSize,
+    [property: Id(3)] int Migrations,
+    [property: Id(4)] string Detail) : DiscoveryEvent(Site, At);

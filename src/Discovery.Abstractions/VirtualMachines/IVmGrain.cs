@@ -39,6 +39,12 @@ public interface IVmGrain : IGrainWithStringKey
     [Alias("info")]
     Task<VmInfo> GetInfoAsync();
 
+    /// <summary>
+    /// Sets the VM's CPU demand (vCPUs, at most its size) in place of the workload model's, e.g. to make its node
+    /// overloaded on purpose; null returns it to the model.
+    /// </summary>
+    Task<VmInfo> SetCpuDemandAsync(double? vcpus);
+
     /// <summary>Called by a node agent when its hypervisor reports the VM lost (crashed, vanished, node failed).</summary>
     [Alias("report-failure")]
     Task ReportFailureAsync(string node, string reason);

@@ -163,6 +163,28 @@ public sealed class VeGrain(
     });
 
     /// <inheritdoc />
+    public Task<VeInfo> MoveVmAsync(string vm, string node, string requestId) => OnceAsync(requestId, "move", async () =>
+    {
+        var spec = RequireSpec();
+        if (!R.Nodes.TryGetValue(vm, out var from))
+            throw new VeOperationException($"VE {Id} has no placed VM '{vm}' (it has {string.Join(", ", R.Nodes.Keys)})");
+        if (from == node)
+            return await LocateAsync();
+        var target = Host(node);
+        var others = R.Nodes.Where(n => n.Key != vm).Select(n => new PlacedVm(n.Key, Host(n.Value))).ToList();
+        var refusals = spec.AllConstraints.Where(c => spec.MembersOf(c).Contains(vm))
+            .Select(c => c.RefuseMove(vm) ?? c.Reject(target, others.Where(o => spec.MembersOf(c).Contains(o.Vm)).ToList()))
+            .OfType<string>().ToList();
+        if (refusals.Count > 0)
+            throw new VeOperationException($"VE {Id}: {vm} may not move to {node}: {string.Join("; ", refusals)}");
+        await Vm(vm).MigrateAsync(node);
+        R.Nodes[vm] = node;
+        await record.WriteStateAsync();
+        await ProgressAsync("move", 1, 1, $"{vm} moved from {from} to {node}");
+        return await LocateAsync();
+    });
+
+    /// <inheritdoc />
     public async Task DeleteAsync(string requestId)
     {
         await OnceAsync(requestId, "delete", async () =>

@@ -24,6 +24,7 @@ public sealed class NodeGrain(
     SiteTopology topology,
     HypervisorPool hypervisors,
     ImageDelivery images,
+    IOptions<Scheduling.SchedulerOptions> scheduling,
     IOptions<HypervisorOptions> options,
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
@@ -41,6 +42,7 @@ public sealed class NodeGrain(
             await SiteRegistry.NodeActivatedAsync(Id.Name, topology.LocalSilo.ToParsableString());
             StartReconciling();
             await Locality.StartAsync();
+            StartScheduler();
         }
     }
 
@@ -68,6 +70,7 @@ public sealed class NodeGrain(
         StartReconciling();
         ReportLoad();
         await Locality.StartAsync();
+        StartScheduler();
         if (joined)
         {
             logger.LogInformation("Node {Node} joined: {Cpus} CPUs, {MemoryMiB} MiB, hypervisor {Uri} reports {HostCpus} CPUs",
@@ -293,6 +296,13 @@ public sealed class NodeGrain(
     }
 
     private INodeLocalityGrain Locality => GrainFactory.GetGrain<INodeLocalityGrain>(Id.ToString());
+
+    // The node's cooperative scheduler watches its load, when scheduling is on.
+    private void StartScheduler()
+    {
+        if (scheduling.Value.Enabled)
+            GrainFactory.GetGrain<Abstractions.Scheduling.ISchedulerGrain>(Id.ToString()).StartAsync().Ignore();
+    }
 
     private ISiteGrain SiteRegistry => GrainFactory.GetGrain<ISiteGrain>(Id.Site);
 

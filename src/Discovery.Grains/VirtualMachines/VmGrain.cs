@@ -126,6 +126,16 @@ public sealed class VmGrain(
     public Task<VmInfo> GetInfoAsync() => Task.FromResult(Info());
 
     /// <inheritdoc />
+    public async Task<VmInfo> SetCpuDemandAsync(double? vcpus)
+    {
+        if (vcpus is { } v && (!double.IsFinite(v) || v < 0 || R.Spec is { } spec && v > spec.Vcpus))
+            throw new ArgumentOutOfRangeException(nameof(vcpus), vcpus, $"VM {Id}: a CPU demand is between 0 and its {R.Spec?.Vcpus} vCPUs");
+        R.CpuDemand = vcpus;
+        await record.WriteStateAsync();
+        return Info();
+    }
+
+    /// <inheritdoc />
     public async Task ReportFailureAsync(string node, string reason)
     {
         // A report from a node the VM already left is stale.
@@ -178,5 +188,5 @@ public sealed class VmGrain(
 
     private INodeGrain Node(string node) => GrainFactory.GetGrain<INodeGrain>(node);
 
-    private VmInfo Info() => new(Id.Value, R.Spec, R.State, R.Node, R.LastMigration, R.Failure);
+    private VmInfo Info() => new(Id.Value, R.Spec, R.State, R.Node, R.LastMigration, R.Failure, R.CpuDemand);
 }

@@ -20,4 +20,7 @@ public sealed class VmRecord
 
     /// <summary>Why it failed.</summary>
     [Id(4)] public string? Failure { get; set; }
+
+    /// <summary>The CPU demand an operator set (vCPUs), which replaces the workload model's; null when none.</summary>
+    [Id(5)] public double? CpuDemand { get; set; }
 }

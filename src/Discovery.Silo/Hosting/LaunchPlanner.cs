@@ -81,6 +81,8 @@ public static class LaunchPlanner
             throw new ConfigurationProblem($"Discovery:Placement: {placement}");
         if (o.Images.Validate() is { } images)
             throw new ConfigurationProblem($"Discovery:{images}");
+        if (o.Scheduling.Validate() is { } scheduling)
+            throw new ConfigurationProblem($"Discovery:{scheduling}");
         if (o.Hypervisor.ReconcileInterval <= TimeSpan.Zero)
             throw new ConfigurationProblem($"--reconcile-every must be positive (got {o.Hypervisor.ReconcileInterval})");
     }

@@ -30,6 +30,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Hypervisor));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Placement));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Images));
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Scheduling));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Locality));
         silo.Services.AddSingleton(infrastructure);
         silo.AddStartupTask<NodeSeeder>();

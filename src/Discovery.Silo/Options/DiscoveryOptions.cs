@@ -61,6 +61,9 @@ public sealed class DiscoveryOptions
     /// <summary>How VEs are placed (<c>Discovery:Placement:*</c>).</summary>
     public PlacementOptions Placement { get; set; } = new();
 
+    /// <summary>Cooperative scheduling of the node agents (<c>Discovery:Scheduling:*</c>; off unless enabled).</summary>
+    public Discovery.Grains.Scheduling.SchedulerOptions Scheduling { get; set; } = new();
+
     /// <summary>How image chunks are replicated and delivered (<c>Discovery:Images:*</c>).</summary>
     public Discovery.Grains.Images.ImageOptions Images { get; set; } = new();
 
