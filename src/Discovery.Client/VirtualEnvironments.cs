@@ -1,5 +1,6 @@
 using Discovery.Abstractions.Environments;
 using Discovery.Abstractions.Events;
+using Discovery.Abstractions.VirtualMachines;
 using Orleans.Streams;
 
 namespace Discovery.Client;
@@ -51,6 +52,16 @@ public sealed class VirtualEnvironments
     {
         ArgumentNullException.ThrowIfNull(to);
         return Run(ve, "relocate", g => g.RelocateAsync(to, Calls.RequestId(requestId), vm), cancellationToken);
+    }
+
+    /// <summary>
+    /// Sets the CPU demand of VM <paramref name="vm"/> of the VE (vCPUs, at most its size) in place of the workload
+    /// model's — e.g. to overload its node and watch the cooperative scheduler move VMs; null returns it to the model.
+    /// </summary>
+    public Task<VmInfo> SetCpuDemandAsync(string ve, string vm, double? vcpus, CancellationToken cancellationToken = default)
+    {
+        var id = Parse(ve).Vm(vm).Value;
+        return _calls.RunAsync($"demand of VM {id}", () => _grains.GetGrain<IVmGrain>(id).SetCpuDemandAsync(vcpus), cancellationToken);
     }
 
     /// <summary>Deletes the VE and its VMs.</summary>

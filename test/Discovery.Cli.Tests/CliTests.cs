@@ -158,7 +158,29 @@ public sealed class CliTests(SdkClusterFixture fixture)
         Assert.Equal(CliApp.Failed, gone.Exit);
     }
 
+    [Fact]
+    public async Task A_vms_load_can_be_set_and_given_back_to_the_workload_model()
+    {
+        await NodeAsync("paris", "load1");
+        await NodeAsync("paris", "load2");
+        Assert.Equal(0, (await RunAsync("ve", "create", "-f", Path.Combine(Samples, "three-tier.yaml"), "--name", "busy")).Exit);
+        await fixture.Client.GetGrain<IImageGrain>("debian-12").RegisterAsync(new ImageInfo(4, "Debian 12"));
+        Assert.Equal(0, (await RunAsync("ve", "deploy", "busy", "--near", "paris")).Exit);
+
+        var set = await RunAsync("vm", "load", "busy/db", "--cpu", "3.5", "-o", "json");
+        Assert.True(set.Exit == 0, set.Err);
+        Assert.Equal(3.5, JsonDocument.Parse(set.Out).RootElement.GetProperty("cpuDemand").GetDouble());
+        Assert.Equal(3.5, (await fixture.Client.GetGrain<Abstractions.VirtualMachines.IVmGrain>($"{_tenant}/busy/db").GetInfoAsync()).CpuDemand);
+
+        var back = await RunAsync("vm", "load", "busy/db", "--model");
+        Assert.Matches(@"(?m)^\S+/busy/db\s+\S+\s+Running\s+model$", back.Out);
+        var tooMuch = await RunAsync("vm", "load", "busy/db", "--cpu", "9");
+        Assert.Equal(CliApp.UsageError, tooMuch.Exit);
+        Assert.Contains("between 0 and its 4 vCPUs", tooMuch.Err);
+    }
+
     [Theory]
+    [InlineData(new[] { "vm", "load", "busy/db" }, "give either --cpu VCPUS or --model")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
     [InlineData(new[] { "ve", "show" }, "ve")]
     [InlineData(new[] { "ve", "deploy", "x", "--near", "1,two" }, "'two' is not a number")]

@@ -16,6 +16,7 @@ public static class EventText
         CoordinateChanged => "coordinate",
         VmStateChanged => "VM state",
         NodeDrainProgress => "drain",
+        SchedulingStepped => "scheduling",
         _ => e.GetType().Name,
     };
 
@@ -30,6 +31,7 @@ public static class EventText
         CoordinateChanged c => $"{c.Node} moved (error {c.Coordinate.Error:0.00})",
         VmStateChanged v => $"{v.Vm}: {v.From} → {v.To}" + (v.Node is null ? "" : $" on {v.Node}") + (v.Detail is null ? "" : $" ({v.Detail})"),
         NodeDrainProgress d => $"drain of {d.Node}: {d.Done}/{d.Total} — {d.Message}",
+        SchedulingStepped s => $"{s.Node} {s.Step}: {s.Detail}",
         _ => e.ToString(),
     };
 
@@ -44,6 +46,7 @@ public static class EventText
         CoordinateChanged c => [c.Node],
         VmStateChanged v => v.Node is null ? [v.Vm] : [v.Vm, v.Node],
         NodeDrainProgress d => [d.Node],
+        SchedulingStepped s => [s.Node],
         _ => [],
     };
 

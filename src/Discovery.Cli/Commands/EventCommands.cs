@@ -58,6 +58,7 @@ public static class EventCommands
         VmStateChanged v => $"{v.Vm}: {v.From} -> {v.To}" + (v.Node is null ? "" : $" on {v.Node}"),
         NodeDrainProgress d => $"drain of {d.Node} {d.Done}/{d.Total}: {d.Message}",
         NeighboursChanged n => $"{n.Cause}: {string.Join(", ", n.Nodes)}",
+        SchedulingStepped s => $"scheduling of {s.Node} {s.Step}: {s.Detail}",
         _ => JsonSerializer.Serialize<object>(e),
     };
 }

@@ -132,6 +132,31 @@ public static class VeCommands
             return 0;
         });
         vmCommand.Subcommands.Add(vmLs);
+
+        var loaded = new Argument<string>("vm") { Description = "The VM: ve/vm (of --tenant) or tenant/ve/vm" };
+        var cpu = new Option<double?>("--cpu") { Description = "The CPU demand to set, in vCPUs (at most the VM's size)" };
+        var model = new Option<bool>("--model") { Description = "Give the VM back to the workload model" };
+        var load = new Command("load", "Set a VM's CPU demand (to overload its node and watch the scheduler), or give it back to the workload model") { loaded, cpu, model };
+        load.Validators.Add(r =>
+        {
+            if ((r.GetValue(cpu) is null) == !r.GetValue(model))
+                r.AddError("give either --cpu VCPUS or --model");
+        });
+        load.SetAction(async (parse, ct) =>
+        {
+            var cli = context(parse);
+            var parts = parse.GetValue(loaded)!.Split('/');
+            var (veName, vmName) = parts.Length switch
+            {
+                2 => (cli.Ve(parts[0]), parts[1]),
+                3 => ($"{parts[0]}/{parts[1]}", parts[2]),
+                _ => throw new ArgumentException($"'{parse.GetValue(loaded)}' is not ve/vm or tenant/ve/vm"),
+            };
+            var info = await (await cli.ClientAsync(ct)).VirtualEnvironments.SetCpuDemandAsync(veName, vmName, parse.GetValue(model) ? null : parse.GetValue(cpu), ct);
+            cli.Out.Print(info, i => new Table("VM", "NODE", "STATE", "CPU DEMAND").Row(i.Id, i.Node, i.State, i.CpuDemand is { } d ? Printer.Number(d) : "model"));
+            return 0;
+        });
+        vmCommand.Subcommands.Add(load);
         return [ve, vmCommand];
     }
 

@@ -26,6 +26,7 @@ public static class SiloCommandLine
         ["--reconcile-every"] = "Discovery:Hypervisor:ReconcileInterval",
         ["--probe"] = "Discovery:Locality:Probe",
         ["--rtt-matrix"] = "Discovery:Locality:Matrix",
+        ["--scheduling"] = "Discovery:Scheduling:Enabled",
     };
 
     /// <summary>The usage text.</summary>
@@ -42,6 +43,7 @@ public static class SiloCommandLine
           --address IP             address other silos reach this one at (default: 127.0.0.1)
           --silo-port N            silo-to-silo port (default: 11111)
           --gateway-port N         client port (default: 30000)
+          --scheduling true|false  nodes fix their overloads with their neighbours (DVMS; default false)
           --console-port N         the web console's port (default: 5080 for the embedded demo, else off; 0 = off)
           --primary-port N         localhost clustering: the primary silo's port (default: this silo's)
           --infrastructure FILE    sites and nodes to register (default: demo-infrastructure.yaml)
