@@ -34,6 +34,11 @@ public sealed class LiveFeed(DiscoveryClient client, ClusterView cluster, ILogge
     /// <summary>The sites as last seen, ordered by name.</summary>
     public IReadOnlyList<SiteOverview> Sites { get; private set; } = [];
 
+    /// <summary>Leaders of the scheduling procedures running now (from their started / resolved / unsolvable events).</summary>
+    public IReadOnlyCollection<string> ActiveProcedures => _active.Keys.ToList();
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _active = new(StringComparer.Ordinal);
+
     /// <summary>Every node's latest known coordinate.</summary>
     public IReadOnlyDictionary<string, NodeCoordinate> Coordinates => _coordinates;
 
@@ -109,6 +114,13 @@ public sealed class LiveFeed(DiscoveryClient client, ClusterView cluster, ILogge
 
     private Task OnEventAsync(DiscoveryEvent e)
     {
+        if (e is SchedulingStepped step)
+        {
+            if (step.Step == "started")
+                _active[step.Node] = step.At;
+            else
+                _active.TryRemove(step.Node, out _);
+        }
         if (e is CoordinateChanged moved)
             _coordinates[moved.Node] = moved.Coordinate;
         else
