@@ -27,6 +27,8 @@ public static class SiloCommandLine
         ["--probe"] = "Discovery:Locality:Probe",
         ["--rtt-matrix"] = "Discovery:Locality:Matrix",
         ["--scheduling"] = "Discovery:Scheduling:Enabled",
+        ["--workload"] = "Discovery:Scheduling:Workload",
+        ["--monitor-every"] = "Discovery:Scheduling:MonitorInterval",
     };
 
     /// <summary>The usage text.</summary>
@@ -44,6 +46,8 @@ public static class SiloCommandLine
           --silo-port N            silo-to-silo port (default: 11111)
           --gateway-port N         client port (default: 30000)
           --scheduling true|false  nodes fix their overloads with their neighbours (DVMS; default false)
+          --workload KIND          VMs' CPU demand: RandomWalk (default) or OperatorOnly (only `discovery vm load`)
+          --monitor-every T        how often a node samples its VMs' demand (default: 00:00:02)
           --console-port N         the web console's port (default: 5080 for the embedded demo, else off; 0 = off)
           --primary-port N         localhost clustering: the primary silo's port (default: this silo's)
           --infrastructure FILE    sites and nodes to register (default: demo-infrastructure.yaml)

@@ -48,7 +48,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         var clusterId = $"console-{Guid.NewGuid():N}";
         _silo = ChildProcess.StartDotnet(siloProgram,
             "--infrastructure", WriteInfrastructure(), "--cluster-id", clusterId,
-            "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--console-port", consolePort.ToString());
+            "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--console-port", consolePort.ToString(),
+            // Scheduling on, but only demands a test sets count: no VM moves unless a test makes it.
+            "--scheduling", "true", "--workload", "OperatorOnly", "--monitor-every", "00:00:00.500");
         await _silo.WaitForLineAsync("is running", StartTimeout);
         Url = $"http://127.0.0.1:{consolePort}";
         Client = await DiscoveryClient.ConnectAsync(new DiscoveryClientOptions { Gateways = [$"127.0.0.1:{gatewayPort}"], ClusterId = clusterId });
@@ -96,7 +98,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         var path = Path.Combine(Path.GetTempPath(), $"discovery-console-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, $$"""
             sites:
-              - { name: paris, latitude: 48.85, longitude: 2.35, nodes: [ { name: node, count: {{NodesPerSite}}, cpus: 16, memoryMiB: 32768 } ] }
+              - { name: paris, latitude: 48.85, longitude: 2.35, nodes: [ { name: node, count: {{NodesPerSite}}, cpus: 16, memoryMiB: 32768, cpuOvercommit: 2 } ] }
               - { name: lyon, latitude: 45.76, longitude: 4.84, nodes: [ { name: node, count: {{NodesPerSite}}, cpus: 8, memoryMiB: 16384 } ] }
               - { name: rennes, latitude: 48.11, longitude: -1.68, nodes: [ { name: node, count: {{NodesPerSite}}, cpus: 8, memoryMiB: 16384 } ] }
             """);

@@ -156,6 +156,32 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
     }
 
     [ChromiumFact]
+    public async Task An_overloaded_node_moves_a_vm_to_its_neighbour_and_the_event_feed_shows_the_procedure()
+    {
+        var events = await fixture.OpenAsync("events");
+        await events.Locator(Input("event-filter")).FillAsync("scheduling");
+        var vms = new List<IVmGrain>();
+        foreach (var name in new[] { "hot-1", "hot-2", "hot-3" })
+        {
+            var vm = fixture.Client.Grains.GetGrain<IVmGrain>($"{_tenant}/{name}");
+            await vm.DefineAsync(new VmSpec(6, 2048), "paris/node-1");
+            await vm.StartAsync();
+            vms.Add(vm);
+        }
+
+        foreach (var vm in vms)
+            await vm.SetCpuDemandAsync(6); // 18 vCPUs of demand on 16
+
+        await Expect(events.Locator("[data-test=event-row]").Filter(new() { HasText = "paris/node-1 resolved" })).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        var hosts = new List<string?>();
+        foreach (var vm in vms)
+            hosts.Add((await vm.GetInfoAsync()).Node);
+        Assert.Equal(2, hosts.Count(h => h == "paris/node-1"));
+        Assert.Equal(1, hosts.Count(h => h == "paris/node-2"));
+        await ConsoleFixture.ScreenshotAsync(events, "scheduling-events");
+    }
+
+    [ChromiumFact]
     public async Task The_node_table_filters_on_the_server_and_the_event_feed_shows_what_happens()
     {
         var page = await fixture.OpenAsync("nodes");
