@@ -12,6 +12,7 @@ var usage = """
            discovery-bench image-delivery [--size-mib 64] [--boot-mib 16] [--bandwidth-mibps 20] [--parallel 4]
            discovery-bench nearest (--matrix FILE [--unit ms|s] | --generate N [--topology FILE]) [--k 10] [--queries Q]
                                    [--rounds N] [--dims D] [--seed N]
+           discovery-bench dvms [--nodes 467] [--vms-per-node 10.18] [--seconds 600] [--seed N] [--consolidation on|off]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
       --ves N              VEs to deploy (default: 2000)
@@ -29,6 +30,8 @@ var usage = """
       --dir DIR            images: where the image tars are (or are built) and the stores go (default: /tmp/discovery-images)
       --size-mib N         image-delivery: image size (default 64); --boot-mib N: its boot-critical part (default 16)
       --bandwidth-mibps N  image-delivery: each site's pull limit (default 20); --parallel N: fetches at once (default 4)
+      --vms-per-node M     dvms: VMs per node on average (467 × 10.18 = the 4,754 VMs of DVMS's Grid'5000 run);
+                           --consolidation on also empties underloaded nodes so they can stand by
       --set Name=Value,... vivaldi: override VivaldiOptions properties (e.g. --set MaxPullRatio=0,Timestep=0.2)
     """;
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -78,6 +81,9 @@ try
         case "vivaldi":
             Discovery.Bench.Coordinates.VivaldiBenchmark.Run(options.Require("--matrix"), options.GetUnit(), options.GetInt("--dims", 8),
                 options.GetInt("--rounds", 1000), options.GetInt("--seed", 1), options.Get("--schedule-out", null), options.Get("--set", null), Console.Out);
+            return 0;
+        case "dvms":
+            Discovery.Bench.Scheduling.DvmsBenchmark.Run(Discovery.Bench.Scheduling.DvmsBenchmarkOptions.Parse(args.Skip(1).ToArray()), Console.Out);
             return 0;
         default:
             Console.Error.WriteLine($"discovery-bench: unknown benchmark '{args[0]}'\n{usage}");
