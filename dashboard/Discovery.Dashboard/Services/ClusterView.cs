@@ -1,6 +1,7 @@
 using Discovery.Abstractions.Coordinates;
 using Discovery.Abstractions.Environments;
 using Discovery.Abstractions.Nodes;
+using Discovery.Abstractions.Scheduling;
 using Discovery.Abstractions.Sites;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Client;
@@ -66,7 +67,10 @@ public sealed class ClusterView(DiscoveryClient client)
     /// <summary>Stops placing VMs on a node (it keeps its VMs).</summary>
     public Task<NodeInfo> MaintenanceAsync(string node) => Grains.GetGrain<INodeGrain>(node).SetStatusAsync(NodeStatus.Maintenance);
 
-    /// <summary>Lets a node take VMs again.</summary>
+    /// <summary>Nodes in standby and the watts they save.</summary>
+    public Task<EnergyReport> EnergyAsync() => Grains.GetGrain<IEnergyGrain>(0).GetReportAsync();
+
+    /// <summary>Takes a node out of maintenance or standby.</summary>
     public Task<NodeInfo> BringBackAsync(string node) => Grains.GetGrain<INodeGrain>(node).SetStatusAsync(NodeStatus.Up);
 
     /// <summary>Moves a node's VMs away; progress arrives as events.</summary>

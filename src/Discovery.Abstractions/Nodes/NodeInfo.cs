@@ -45,4 +45,10 @@ public enum NodeStatus
 
     /// <summary>Left the infrastructure or unreachable.</summary>
     Down,
+
+    /// <summary>
+    /// Emptied by consolidation and powered down to save energy; placement passes it by, and it wakes up (Up) when a
+    /// scheduling partition or an operator moves a VM onto it.
+    /// </summary>
+    Standby,
 }

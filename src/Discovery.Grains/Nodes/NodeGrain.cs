@@ -87,8 +87,10 @@ public sealed class NodeGrain(
     public async Task<NodeInfo> SetStatusAsync(NodeStatus status)
     {
         RequireRegistered();
-        if (status is not (NodeStatus.Up or NodeStatus.Maintenance))
-            throw new ArgumentException($"node {Id}: status can be set to Up or Maintenance, not {status}", nameof(status));
+        if (status is not (NodeStatus.Up or NodeStatus.Maintenance or NodeStatus.Standby))
+            throw new ArgumentException($"node {Id}: status can be set to Up, Maintenance or Standby, not {status}", nameof(status));
+        if (status == NodeStatus.Standby && state.State.Vms.Count > 0)
+            throw new InvalidOperationException($"node {Id} cannot stand by: it still has {state.State.Vms.Count} VM(s) ({string.Join(", ", state.State.Vms.Keys.Order().Take(5))})");
         if (state.State.Status != status)
         {
             state.State.Status = status;
@@ -123,6 +125,12 @@ public sealed class NodeGrain(
             if (admitted == spec)
                 return;
             throw new VmTransitionException($"VM {vm} is already on node {Id} with another spec ({admitted})");
+        }
+        // Placement passes standby nodes by, so a VM sent here means a partition or an operator needs this capacity.
+        if (state.State.Status == NodeStatus.Standby && NodeCapacity.Refusal(node, state.State.Vms.Values, spec) is null)
+        {
+            logger.LogInformation("Node {Node} wakes up from standby for VM {Vm}", Id, vm);
+            await SetStatusAsync(NodeStatus.Up);
         }
         // A refusal means whoever asked had a stale view of this node: refresh the site's view too.
         if (state.State.Status != NodeStatus.Up)

@@ -6,6 +6,7 @@ using Discovery.Abstractions.Scheduling;
 using Discovery.Abstractions.Sites;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Grains.Events;
+using Discovery.Scheduling.Energy;
 using Discovery.Scheduling.Nodes;
 using Discovery.Scheduling.Planning;
 using Discovery.Scheduling.Procedures;
@@ -70,6 +71,9 @@ public sealed class SchedulerGrain(
     public async Task DeliverAsync(WireMessage message)
     {
         await EnsureStartedAsync();
+        // The state machine answers a join with this node's snapshot: it must be as of now, not of the last monitoring
+        // tick, or a partition that just moved a VM here would look like free room to the next one.
+        await RefreshAsync();
         // A joining node sends its state; the leader reads the constraints of its VMs' VEs itself.
         var snapshot = message.Node is { } node ? await reader.SnapshotAsync(GrainFactory, node.ToDvms()) : null;
         Process(message.ToDvms(snapshot));
@@ -154,6 +158,8 @@ public sealed class SchedulerGrain(
                     break;
                 case EventResolved resolved:
                     PublishAsync("resolved", resolved.PartitionSize, resolved.Migrations, $"{resolved.Event} resolved by a partition of {resolved.PartitionSize} node(s) with {resolved.Migrations} migration(s)").Ignore();
+                    if (resolved.Event.Kind == NodeEventKind.Underload && resolved.Event.Node == Id)
+                        StandByAsync().Ignore();
                     break;
                 case EventUnsolvable unsolvable:
                     logger.LogWarning("Node {Node}: {Event} is unsolvable: {Reason}", Id, unsolvable.Event, unsolvable.Reason);
@@ -187,6 +193,28 @@ public sealed class SchedulerGrain(
         }
         await RefreshAsync();
         Process(new PlanApplied(Id, apply.Partition, conflict));
+    }
+
+    // Consolidation emptied this node: power it down. A VM that arrived meanwhile keeps it on; the node agent wakes it
+    // when a partition or an operator moves a VM onto it.
+    private async Task StandByAsync()
+    {
+        var node = GrainFactory.GetGrain<INodeGrain>(Id);
+        if ((await node.GetInfoAsync()) is not { Status: NodeStatus.Up, Vms: null or { Count: 0 } })
+            return;
+        try
+        {
+            await node.SetStatusAsync(NodeStatus.Standby);
+        }
+        catch (InvalidOperationException e)
+        {
+            logger.LogInformation("Node {Node} stays on: {Reason}", Id, e.Message);
+            return;
+        }
+        var model = new PowerModel(options.Value.Power);
+        var watts = model.Watts(0) - model.Watts(0, on: false);
+        logger.LogInformation("Node {Node} emptied by consolidation stands by, saving {Watts} W (IT)", Id, watts);
+        await PublishAsync("standby", 1, 0, $"{Id} is empty and stands by, saving {watts:0} W (IT)");
     }
 
     private Task PublishAsync(string step, int size, int migrations, string detail) =>

@@ -1,3 +1,4 @@
+using Discovery.Scheduling.Energy;
 using Discovery.Scheduling.Nodes;
 using Discovery.Scheduling.Planning;
 using Discovery.Scheduling.Procedures;
@@ -45,6 +46,9 @@ public sealed class SchedulerOptions
     /// <summary>The procedure's timeouts.</summary>
     public DvmsOptions Procedure { get; set; } = new();
 
+    /// <summary>Nodes' idle, peak and standby watts (each site's PUE comes from the infrastructure file).</summary>
+    public PowerOptions Power { get; set; } = new();
+
     /// <summary>Null when usable, else which value is wrong.</summary>
     public string? Validate()
     {
@@ -54,7 +58,7 @@ public sealed class SchedulerOptions
             return $"Scheduling:Neighbours must be at least 1 (got {Neighbours})";
         try
         {
-            (RandomWalk.Validate(), Overload.Validate(), Planner.Validate(), Procedure.Validate()).ToString();
+            (RandomWalk.Validate(), Overload.Validate(), Planner.Validate(), Procedure.Validate(), Power.Validate()).ToString();
             return null;
         }
         catch (ArgumentException e)

@@ -39,8 +39,8 @@ public sealed class SiteCatalog
     }
 }
 
-/// <summary>A site and where it is on Earth.</summary>
-public sealed record SiteLocation(string Name, double Latitude, double Longitude, string? Region = null)
+/// <summary>A site, where it is on Earth, its region, and its power usage effectiveness (facility ÷ IT watts) when known.</summary>
+public sealed record SiteLocation(string Name, double Latitude, double Longitude, string? Region = null, double? Pue = null)
 {
     /// <summary>Where the site is.</summary>
     public GeoPoint Location => new(Latitude, Longitude);

@@ -26,7 +26,7 @@ public static class SiloHostingExtensions
 
         silo.Configure<ClusterMembershipOptions>(m => ApplyFailureDetection(m, options.FailureDetection));
         silo.AddDiscoveryCore(plan.Site, new SiteCatalog(
-            infrastructure.Sites.Select(s => new SiteLocation(s.Name, s.Latitude, s.Longitude, s.Region))));
+            infrastructure.Sites.Select(s => new SiteLocation(s.Name, s.Latitude, s.Longitude, s.Region, s.Pue))));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Hypervisor));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Placement));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Images));

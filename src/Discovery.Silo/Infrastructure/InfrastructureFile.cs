@@ -63,7 +63,9 @@ public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites, IReadOnl
                 throw new InfrastructureFileException($"{where} is declared twice");
             if (site.Latitude is < -90 or > 90 || site.Longitude is < -180 or > 180)
                 throw new InfrastructureFileException($"{where}: latitude must be within ±90 and longitude within ±180 (got {site.Latitude}, {site.Longitude})");
-            sites.Add(new SiteEntry(site.Name!, site.Region, site.Latitude, site.Longitude, ExpandNodes(site, where)));
+            if (site.Pue is { } pue && !(pue >= 1 && pue <= 5))
+                throw new InfrastructureFileException($"{where}: pue is the site's power usage effectiveness, between 1 and 5 (got {pue})");
+            sites.Add(new SiteEntry(site.Name!, site.Region, site.Latitude, site.Longitude, ExpandNodes(site, where), site.Pue));
         }
         return sites;
     }
@@ -128,6 +130,7 @@ public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites, IReadOnl
     {
         public string? Name { get; set; }
         public string? Region { get; set; }
+        public double? Pue { get; set; }
         public double Latitude { get; set; }
         public double Longitude { get; set; }
         public List<NodeDto>? Nodes { get; set; }
@@ -146,7 +149,7 @@ public sealed record InfrastructureFile(IReadOnlyList<SiteEntry> Sites, IReadOnl
 }
 
 /// <summary>A site of the infrastructure file.</summary>
-public sealed record SiteEntry(string Name, string? Region, double Latitude, double Longitude, IReadOnlyList<NodeEntry> Nodes);
+public sealed record SiteEntry(string Name, string? Region, double Latitude, double Longitude, IReadOnlyList<NodeEntry> Nodes, double? Pue = null);
 
 /// <summary>An image of the infrastructure file.</summary>
 public sealed record ImageEntry(string Name, long SizeGiB, string? Description);

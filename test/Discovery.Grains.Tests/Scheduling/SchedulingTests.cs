@@ -87,4 +87,34 @@ public sealed class SchedulingTests : IAsyncLifetime
             "one web VM to move to c (b is full, and the fence excludes it anyway)", TimeSpan.FromSeconds(60));
         Assert.DoesNotContain((await ve.LocateAsync()).Vms, v => v.Node == b);
     }
+
+    [Fact]
+    public async Task Many_overloads_at_once_close_to_each_other_all_resolve_and_no_node_ends_over_capacity()
+    {
+        const int Pairs = 4;
+        var hot = new List<string>();
+        for (var i = 0; i < Pairs; i++)
+        {
+            hot.Add(await NodeAsync($"hot{i}"));
+            await NodeAsync($"cool{i}");
+        }
+        await using var recorder = await EventRecorder.StartAsync(_cluster.Client, ["lyon"]);
+        var vms = new List<IVmGrain>();
+        for (var i = 0; i < Pairs; i++)
+        {
+            vms.Add(await VmAsync($"many-{i}-a", hot[i], 3, 0));
+            vms.Add(await VmAsync($"many-{i}-b", hot[i], 3, 0));
+        }
+
+        // Every hot node overloads within the same moment: 6 vCPUs of demand on 4, all in one site.
+        await Task.WhenAll(vms.Select(vm => vm.SetCpuDemandAsync(3)));
+
+        var resolved = await recorder.WaitForAsync<SchedulingStepped>(e => hot.Contains(e.Node) && e.Step == "resolved", count: Pairs, timeout: TimeSpan.FromSeconds(120));
+        Assert.Equal(hot.Order(), resolved.Select(e => e.Node).Distinct().Order());
+        var demandByNode = (await Task.WhenAll(vms.Select(vm => vm.GetInfoAsync()))).GroupBy(v => v.Node!).ToDictionary(g => g.Key, g => g.Sum(v => v.CpuDemand ?? 0));
+        Assert.All(demandByNode, n => Assert.True(n.Value <= 4, $"{n.Key} ends with {n.Value} vCPUs of demand on 4"));
+        Assert.Equal(2 * Pairs, demandByNode.Count); // one VM moved off each hot node, each to a node of its own
+        var statuses = await Task.WhenAll(hot.Select(n => _cluster.Client.GetGrain<Discovery.Abstractions.Scheduling.ISchedulerGrain>(n).GetStatusAsync()));
+        Assert.All(statuses, s => Assert.Null(s.Partition)); // every partition dissolved
+    }
 }
