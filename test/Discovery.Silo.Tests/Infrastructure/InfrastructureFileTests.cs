@@ -48,6 +48,14 @@ public sealed class InfrastructureFileTests
         Assert.Equal((null, 4), (lab.LibvirtUri, lab.VcpuCapacity));
     }
 
+    [Fact]
+    public void A_site_may_state_its_power_usage_effectiveness()
+    {
+        var file = InfrastructureFile.Parse("sites:\n  - name: lyon\n    pue: 1.4\n  - name: paris\n", "test.yaml");
+
+        Assert.Equal([1.4, null], file.Sites.Select(s => s.Pue));
+    }
+
     [Theory]
     [InlineData("sites:\n  - name: lyon\n    colour: red\n", "test.yaml:3:", "colour")]
     [InlineData("sites:\n  - name: Lyon\n", "sites[0].name", "lower-case")]
@@ -58,6 +66,7 @@ public sealed class InfrastructureFileTests
     [InlineData("sites:\n  - name: lyon\n    nodes:\n      - { name: a, cpus: 1, memoryMiB: 1, libvirt: 'qemu system' }\n", "node 'a'", "not a URI")]
     [InlineData("sites:\n  - name: lyon\n    nodes:\n      - { name: a, cpus: 1, memoryMiB: 1, cpuOvercommit: 0.5 }\n", "node 'a'", "overcommit")]
     [InlineData("sites: []\n", "test.yaml", "declares no site")]
+    [InlineData("sites:\n  - name: lyon\n    pue: 0.8\n", "site 'lyon'", "power usage effectiveness")]
     [InlineData("sites:\n  - name: lyon\n    nodes:\n      - { name: a, count: 0, cpus: 1, memoryMiB: 1 }\n", "nodes[0].count", "at least 1")]
     public void A_bad_file_is_refused_with_the_place_and_the_problem(string yaml, string place, string problem)
     {
