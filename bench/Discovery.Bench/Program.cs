@@ -13,6 +13,7 @@ var usage = """
            discovery-bench nearest (--matrix FILE [--unit ms|s] | --generate N [--topology FILE]) [--k 10] [--queries Q]
                                    [--rounds N] [--dims D] [--seed N]
            discovery-bench dvms [--nodes 467] [--vms-per-node 10.18] [--seconds 600] [--seed N] [--consolidation on|off]
+                                [--grains on|off] [--sites 4] [--monitor-seconds 10] [--central-seconds 30]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
       --ves N              VEs to deploy (default: 2000)
@@ -31,7 +32,8 @@ var usage = """
       --size-mib N         image-delivery: image size (default 64); --boot-mib N: its boot-critical part (default 16)
       --bandwidth-mibps N  image-delivery: each site's pull limit (default 20); --parallel N: fetches at once (default 4)
       --vms-per-node M     dvms: VMs per node on average (467 × 10.18 = the 4,754 VMs of DVMS's Grid'5000 run);
-                           --consolidation on also empties underloaded nodes so they can stand by
+                           --consolidation on also empties underloaded nodes so they can stand by; --grains on runs
+                           the product's grains on an in-process cluster (one silo per site) instead of the simulation
       --set Name=Value,... vivaldi: override VivaldiOptions properties (e.g. --set MaxPullRatio=0,Timestep=0.2)
     """;
 if (args.Length == 0 || args[0] is "-h" or "--help")

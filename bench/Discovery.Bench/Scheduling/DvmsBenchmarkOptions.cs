@@ -9,6 +9,8 @@ namespace Discovery.Bench.Scheduling;
 /// <param name="MonitorSeconds">How often nodes are observed (and VM demand takes a random-walk step).</param>
 /// <param name="CentralPeriodSeconds">How often the centralised scheduler starts a round, at the earliest.</param>
 /// <param name="LatencySeconds">One-way message latency between DVMS nodes; jitter of up to half of it is added.</param>
+/// <param name="Grains">Run the product's grains on an in-process cluster instead of the library's simulation.</param>
+/// <param name="Sites">Sites (one silo each) of the grain run.</param>
 public sealed record DvmsBenchmarkOptions(
     int Nodes = 467,
     double VmsPerNode = 10.18,
@@ -17,7 +19,9 @@ public sealed record DvmsBenchmarkOptions(
     bool Consolidation = false,
     double MonitorSeconds = 10,
     double CentralPeriodSeconds = 30,
-    double LatencySeconds = 0.01)
+    double LatencySeconds = 0.01,
+    bool Grains = false,
+    int Sites = 4)
 {
     /// <summary>Total VMs.</summary>
     public int Vms => (int)Math.Round(Nodes * VmsPerNode);
@@ -31,6 +35,8 @@ public sealed record DvmsBenchmarkOptions(
             throw new ArgumentException($"--vms-per-node must be a positive number (got {VmsPerNode})");
         if (!(Seconds >= MonitorSeconds) || double.IsInfinity(Seconds))
             throw new ArgumentException($"--seconds must be at least the monitoring interval, {MonitorSeconds} s (got {Seconds})");
+        if (Grains && (Sites < 1 || Sites > 16 || Sites > Nodes))
+            throw new ArgumentException($"--sites must be between 1 and 16 (one silo each on this machine) and at most --nodes (got {Sites})");
         return this;
     }
 
@@ -47,12 +53,19 @@ public sealed record DvmsBenchmarkOptions(
                 "--vms-per-node" => options with { VmsPerNode = Number(name, value) },
                 "--seconds" => options with { Seconds = Number(name, value) },
                 "--seed" => options with { Seed = (int)Number(name, value) },
-                "--consolidation" => options with { Consolidation = value is "on" ? true : value is "off" ? false : throw new ArgumentException($"--consolidation must be on or off (got '{value}')") },
+                "--consolidation" => options with { Consolidation = OnOff(name, value) },
+                "--grains" => options with { Grains = OnOff(name, value) },
+                "--sites" => options with { Sites = (int)Number(name, value) },
+                "--monitor-seconds" => options with { MonitorSeconds = Number(name, value) },
+                "--central-seconds" => options with { CentralPeriodSeconds = Number(name, value) },
                 _ => throw new ArgumentException($"dvms: unknown option {name}"),
             };
         }
         return options.Validate();
     }
+
+    private static bool OnOff(string name, string value) =>
+        value is "on" ? true : value is "off" ? false : throw new ArgumentException($"{name} must be on or off (got '{value}')");
 
     private static double Number(string name, string text) =>
         double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0

@@ -12,9 +12,13 @@ public static class Workloads
     // Below this CPU and memory utilisation a node is emptied when consolidating: well under the ~70 % mean.
     private const double UnderloadThreshold = 0.3;
 
-    public static RandomWalkDemand Demand(SyntheticInfrastructure infrastructure, DvmsBenchmarkOptions options) =>
-        new(new RandomWalkOptions(Seed: options.Seed, StepSeconds: options.MonitorSeconds, Volatility: 0.5, MaxStepFraction: 0.15, InitialFraction: InitialFraction), infrastructure.Sizes);
+    public static RandomWalkOptions Walk(DvmsBenchmarkOptions options) =>
+        new(Seed: options.Seed, StepSeconds: options.MonitorSeconds, Volatility: 0.5, MaxStepFraction: 0.15, InitialFraction: InitialFraction);
 
-    public static OverloadDetector Detector(DvmsBenchmarkOptions options) =>
-        new(new OverloadOptions(OverloadThreshold: 1.0, UnderloadThreshold: options.Consolidation ? UnderloadThreshold : 0));
+    public static OverloadOptions Detection(DvmsBenchmarkOptions options) =>
+        new(OverloadThreshold: 1.0, UnderloadThreshold: options.Consolidation ? UnderloadThreshold : 0);
+
+    public static RandomWalkDemand Demand(SyntheticInfrastructure infrastructure, DvmsBenchmarkOptions options) => new(Walk(options), infrastructure.Sizes);
+
+    public static OverloadDetector Detector(DvmsBenchmarkOptions options) => new(Detection(options));
 }

@@ -17,7 +17,7 @@ namespace Discovery.Grains.Scheduling;
 /// </summary>
 public sealed class SnapshotReader(LatencyEstimator latency, IOptions<SchedulerOptions> options)
 {
-    private readonly Dictionary<string, RandomWalkDemand> _walks = [];
+    private readonly Dictionary<string, (RandomWalkDemand Demand, double Start)> _walks = [];
     private readonly Lock _walksLock = new();
 
     /// <summary>Seconds on the common clock every scheduler uses (partitions are ordered by when their event came).</summary>
@@ -70,11 +70,13 @@ public sealed class SnapshotReader(LatencyEstimator latency, IOptions<SchedulerO
             return new VmLoad(set, spec.MemoryMiB);
         if (options.Value.Workload == WorkloadModel.OperatorOnly)
             return new VmLoad(0, spec.MemoryMiB);
+        // Each VM's walk starts when this silo first samples it: the walk keeps every step since its start, so its
+        // clock must not be the Unix epoch's.
         lock (_walksLock)
         {
             if (!_walks.TryGetValue(vm.Id, out var walk))
-                _walks[vm.Id] = walk = new RandomWalkDemand(options.Value.RandomWalk, new Dictionary<string, VmSize> { [vm.Id] = new(spec.Vcpus, spec.MemoryMiB) });
-            return walk.DemandAt(vm.Id, Math.Max(0, now));
+                _walks[vm.Id] = walk = (new RandomWalkDemand(options.Value.RandomWalk, new Dictionary<string, VmSize> { [vm.Id] = new(spec.Vcpus, spec.MemoryMiB) }), now);
+            return walk.Demand.DemandAt(vm.Id, Math.Max(0, now - walk.Start));
         }
     }
 }
