@@ -32,6 +32,7 @@ public static class EventText
         VmStateChanged v => $"{v.Vm}: {v.From} → {v.To}" + (v.Node is null ? "" : $" on {v.Node}") + (v.Detail is null ? "" : $" ({v.Detail})"),
         NodeDrainProgress d => $"drain of {d.Node}: {d.Done}/{d.Total} — {d.Message}",
         SchedulingStepped s => $"{s.Node} {s.Step}: {s.Detail}",
+        VmFenced f => $"{f.Node} destroyed its stale copy of {f.Vm}, which now runs on {f.Owner}",
         _ => e.ToString(),
     };
 
@@ -47,6 +48,7 @@ public static class EventText
         VmStateChanged v => v.Node is null ? [v.Vm] : [v.Vm, v.Node],
         NodeDrainProgress d => [d.Node],
         SchedulingStepped s => [s.Node],
+        VmFenced f => [f.Vm, f.Node, f.Owner],
         _ => [],
     };
 

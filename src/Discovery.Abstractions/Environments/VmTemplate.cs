@@ -10,6 +10,7 @@ namespace Discovery.Abstractions.Environments;
 /// <param name="DiskGiB">Disk per replica, in GiB.</param>
 /// <param name="Image">The image it boots, by name; null for a diskless VM.</param>
 /// <param name="Count">How many replicas.</param>
+/// <param name="Ha">What happens to a replica when its node is lost.</param>
 [GenerateSerializer, Immutable, Alias("discovery.vm-template")]
 public sealed record VmTemplate(
     [property: Id(0)] string Name,
@@ -17,7 +18,8 @@ public sealed record VmTemplate(
     [property: Id(2)] long MemoryMiB,
     [property: Id(3)] long DiskGiB = 0,
     [property: Id(4)] string? Image = null,
-    [property: Id(5)] int Count = 1)
+    [property: Id(5)] int Count = 1,
+    [property: Id(6)] HaMode Ha = HaMode.None)
 {
     /// <summary>The most replicas of one template.</summary>
     public const int MaxCount = 1000;

@@ -70,3 +70,15 @@ public sealed record SchedulingStepped(
     [property: Id(2)] int PartitionSize,
     [property: Id(3)] int Migrations,
     [property: Id(4)] string Detail) : DiscoveryEvent(Site, At);
+
+/// <summary>
+/// A node found a VM it still held recorded on another node (restarted there while this one was lost) and destroyed
+/// its stale copy.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("discovery.event.vm-fenced")]
+public sealed record VmFenced(
+    string Site,
+    DateTimeOffset At,
+    [property: Id(0)] string Vm,
+    [property: Id(1)] string Node,
+    [property: Id(2)] string Owner) : DiscoveryEvent(Site, At);

@@ -8,6 +8,7 @@ namespace Discovery.Abstractions.VirtualMachines;
 /// <param name="LastMigration">How its last migration was done, if it ever moved.</param>
 /// <param name="Failure">Why it failed, when <paramref name="State"/> is <see cref="VmState.Failed"/>.</param>
 /// <param name="CpuDemand">The CPU demand an operator set in place of the workload model, or null.</param>
+/// <param name="Generation">How many times it was started again elsewhere after losing its node.</param>
 [GenerateSerializer, Immutable, Alias("discovery.vm-info")]
 public sealed record VmInfo(
     [property: Id(0)] string Id,
@@ -16,7 +17,8 @@ public sealed record VmInfo(
     [property: Id(3)] string? Node,
     [property: Id(4)] MigrationKind? LastMigration,
     [property: Id(5)] string? Failure,
-    [property: Id(6)] double? CpuDemand = null);
+    [property: Id(6)] double? CpuDemand = null,
+    [property: Id(7)] long Generation = 0);
 
 /// <summary>How a VM was moved between nodes.</summary>
 public enum MigrationKind

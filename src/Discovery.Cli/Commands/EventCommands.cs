@@ -55,10 +55,11 @@ public static class EventCommands
         NodeLeft l => $"{l.Node} left",
         NodeUnreachable u => $"{u.Node} unreachable: {u.Reason}",
         NodeStatusChanged s => $"{s.Node} is {s.Status}",
-        VmStateChanged v => $"{v.Vm}: {v.From} -> {v.To}" + (v.Node is null ? "" : $" on {v.Node}"),
+        VmStateChanged v => $"{v.Vm}: {v.From} -> {v.To}" + (v.Node is null ? "" : $" on {v.Node}") + (v.Detail is null ? "" : $" ({v.Detail})"),
         NodeDrainProgress d => $"drain of {d.Node} {d.Done}/{d.Total}: {d.Message}",
         NeighboursChanged n => $"{n.Cause}: {string.Join(", ", n.Nodes)}",
         SchedulingStepped s => $"scheduling of {s.Node} {s.Step}: {s.Detail}",
+        VmFenced f => $"{f.Node} destroyed its stale copy of {f.Vm} (now on {f.Owner})",
         _ => JsonSerializer.Serialize<object>(e),
     };
 }

@@ -9,6 +9,9 @@ public sealed class PlacementOptions
     /// <summary>How many times a deployment re-plans when a node turned out fuller than its site reported.</summary>
     public int MaxReservationAttempts { get; set; } = 5;
 
+    /// <summary>How often a VE tries again to restart protected VMs that lost their node and found no other yet.</summary>
+    public TimeSpan RecoveryRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Estimated RTT between two VMs on one node, in ms.</summary>
     public double SameNodeRttMs { get; set; } = 0.1;
 
@@ -44,6 +47,7 @@ public sealed class PlacementOptions
     public string? Validate() =>
         MaxSearchSteps < 1 ? $"MaxSearchSteps must be at least 1 (got {MaxSearchSteps})"
         : MaxReservationAttempts < 1 ? $"MaxReservationAttempts must be at least 1 (got {MaxReservationAttempts})"
+        : RecoveryRetryInterval <= TimeSpan.Zero ? $"RecoveryRetryInterval must be positive (got {RecoveryRetryInterval})"
         : TrustedCoordinateError is <= 0 or double.NaN ? $"TrustedCoordinateError must be positive (got {TrustedCoordinateError})"
         : RememberedRequests < 1 ? $"RememberedRequests must be at least 1 (got {RememberedRequests})"
         : new[] { SameNodeRttMs, SameSiteRttMs, SiteBaseRttMs, RttMsPerKm, UnknownSiteRttMs }.Any(v => v < 0 || double.IsNaN(v))

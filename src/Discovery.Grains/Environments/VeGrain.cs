@@ -6,6 +6,7 @@ using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Placement;
 using Discovery.Abstractions.Sites;
 using Discovery.Abstractions.VirtualMachines;
+using Discovery.Grains.Reliability;
 using Discovery.Grains.Sites;
 using Discovery.Placement;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,7 @@ public sealed class VeGrain(
     SiteTopology topology,
     IOptions<PlacementOptions> options,
     TimeProvider time,
-    ILogger<VeGrain> logger) : Grain, IVeGrain
+    ILogger<VeGrain> logger) : Grain, IVeGrain, IVeRecoveryGrain
 {
     // How many nearest nodes the first coordinate search asks for, and the most it ever asks for.
     private const int MinNearest = 16;
@@ -183,6 +184,89 @@ public sealed class VeGrain(
         await ProgressAsync("move", 1, 1, $"{vm} moved from {from} to {node}");
         return await LocateAsync();
     });
+
+    /// <inheritdoc />
+    public async Task<int> RecoverAsync(IReadOnlyList<string> lostNodes, string reason)
+    {
+        if (R.Spec is not { } spec)
+            return 0;
+        var lost = R.Nodes.Where(n => lostNodes.Contains(n.Value)).ToList();
+        var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
+        foreach (var (vm, node) in lost)
+        {
+            if (templates[vm].Ha == HaMode.Restart)
+                R.AwaitingCapacity[vm] = $"{node} was lost: {reason}";
+            else
+                await Vm(vm).ReportFailureAsync(node, $"its node was lost: {reason}");
+        }
+        if (lost.Count > 0)
+            await record.WriteStateAsync();
+        await RestartAwaitingAsync();
+        return lost.Count;
+    }
+
+    // Places the protected VMs that lost their node as a relocation would (every constraint, nearest the requester
+    // first, the VE's other VMs where they are) and starts each on its new node. What finds no node stays in
+    // AwaitingCapacity, marked failed with the reason, and is tried again on a timer: never dropped.
+    private async Task RestartAwaitingAsync()
+    {
+        if (R.AwaitingCapacity.Count == 0 || R.Spec is not { } spec)
+            return;
+        var waiting = R.AwaitingCapacity.Keys.Where(R.Nodes.ContainsKey).ToList();
+        try
+        {
+            // Near the VE's requester still, but by its site's location when its node's site is down with the lost nodes.
+            var requester = R.Requester ?? Requester.AtNode(R.Nodes[waiting[0]]);
+            if (requester.Node is not null && !topology.SitesUp().Contains(requester.Site))
+                requester = new Requester(requester.Site);
+            var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
+            var plan = await PlanAsync(PlacementProblem.For(spec, current, waiting), requester, null);
+            foreach (var vm in waiting)
+            {
+                var target = plan[vm].Host.Node;
+                var why = R.AwaitingCapacity[vm];
+                await Recovery(vm).RestartOnAsync(target, why);
+                R.Nodes[vm] = target;
+                R.AwaitingCapacity.Remove(vm);
+                await record.WriteStateAsync();
+                await ProgressAsync("recover", waiting.Count - R.AwaitingCapacity.Count(a => waiting.Contains(a.Key)), waiting.Count, $"{vm} restarted on {target} ({why})");
+            }
+        }
+        catch (Exception e) when (e is PlacementFailedException or InsufficientCapacityException or VmTransitionException or SiteUnavailableException or VeOperationException)
+        {
+            logger.LogWarning("VE {Ve}: {Count} protected VM(s) wait for capacity: {Reason}", Id, R.AwaitingCapacity.Count, e.Message);
+            foreach (var (vm, why) in R.AwaitingCapacity)
+                await Vm(vm).ReportFailureAsync(R.Nodes[vm], $"{why}; waiting for capacity: {e.Message}");
+            await ProgressAsync("recover", 0, R.AwaitingCapacity.Count, $"waiting for capacity: {e.Message}");
+        }
+        finally
+        {
+            ScheduleRecoveryRetry();
+        }
+    }
+
+    private IGrainTimer? _recoveryRetry;
+
+    private void ScheduleRecoveryRetry()
+    {
+        if (R.AwaitingCapacity.Count == 0)
+        {
+            _recoveryRetry?.Dispose();
+            _recoveryRetry = null;
+            return;
+        }
+        var every = options.Value.RecoveryRetryInterval;
+        _recoveryRetry ??= this.RegisterGrainTimer(RestartAwaitingAsync, new GrainTimerCreationOptions(every, every) { KeepAlive = true });
+    }
+
+    private IVmRecoveryGrain Recovery(string vm) => GrainFactory.GetGrain<IVmRecoveryGrain>(Id.Vm(vm).Value);
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        ScheduleRecoveryRetry(); // protected VMs still waiting for a node are tried again after a restart too
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task DeleteAsync(string requestId)

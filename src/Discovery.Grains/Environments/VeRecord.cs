@@ -20,6 +20,9 @@ public sealed class VeRecord
 
     /// <summary>The latest completed requests, oldest first, for idempotent retries.</summary>
     [Id(4)] public List<CompletedRequest> Requests { get; set; } = [];
+
+    /// <summary>Protected VMs whose node was lost and that no node could take yet, with why they need a node.</summary>
+    [Id(5)] public Dictionary<string, string> AwaitingCapacity { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>The outcome of a request: its result, or the error it ended with.</summary>

@@ -275,6 +275,7 @@ public sealed class NodeGrain(
     {
         if (state.State.Spec is null || _uri is null)
             return 0;
+        await FenceAsync();
         var lost = new List<(string Vm, string Reason)>();
         var vms = state.State.Vms.Keys.ToList(); // grain state is only readable on the grain's own thread
         await OnHypervisor(() =>
@@ -294,6 +295,21 @@ public sealed class NodeGrain(
             await GrainFactory.GetGrain<IVmGrain>(vm).ReportFailureAsync(Id.ToString(), reason);
         }
         return lost.Count;
+    }
+
+    // A VM restarted elsewhere while this node was cut off is recorded on its new node: the copy here is an older
+    // generation and is destroyed, never resumed, so one VM never runs twice.
+    private async Task FenceAsync()
+    {
+        foreach (var vm in state.State.Vms.Keys.ToList())
+        {
+            var owner = (await GrainFactory.GetGrain<IVmGrain>(vm).GetInfoAsync()).Node;
+            if (owner is null || owner == Id.ToString())
+                continue;
+            logger.LogWarning("Node {Node}: VM {Vm} now lives on {Owner}; destroying the stale copy here", Id, vm, owner);
+            await EvictAsync(vm);
+            await this.PublishAsync(new VmFenced(Id.Site, time.GetUtcNow(), vm, Id.ToString(), owner), logger);
+        }
     }
 
     // One-way: the site's view may lag, never the node's own accounting, which alone decides admissions.

@@ -2,6 +2,7 @@ using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Grains.Events;
+using Discovery.Grains.Reliability;
 using Microsoft.Extensions.Logging;
 
 namespace Discovery.Grains.VirtualMachines;
@@ -13,7 +14,7 @@ namespace Discovery.Grains.VirtualMachines;
 public sealed class VmGrain(
     [PersistentState("vm", StorageNames.State)] IPersistentState<VmRecord> record,
     TimeProvider time,
-    ILogger<VmGrain> logger) : Grain, IVmGrain
+    ILogger<VmGrain> logger) : Grain, IVmGrain, IVmRecoveryGrain
 {
     private VmId Id => VmId.Parse(this.GetPrimaryKeyString());
 
@@ -145,6 +146,30 @@ public sealed class VmGrain(
         await RecordAsync(VmState.Failed, reason);
     }
 
+    /// <inheritdoc />
+    public async Task<VmInfo> RestartOnAsync(string node, string reason)
+    {
+        var spec = R.Spec ?? throw new VmTransitionException($"VM {Id} is not defined: there is nothing to restart");
+        var target = NodeId.Parse(node).ToString();
+        if (target == R.Node)
+            throw new VmTransitionException($"VM {Id} is already recorded on {target}: restart it there instead");
+        var lost = R.Node;
+        var wasStopped = R.State is VmState.Stopped or VmState.Defined;
+        // Admission defines a fresh domain from the spec (pulling the image to the node's site if needed); the record
+        // moves to the new node with a new generation before anything runs there, which fences the lost copy.
+        await Node(target).AdmitAsync(Id.Value, spec);
+        R.Node = target;
+        R.Generation++;
+        R.LastMigration = null;
+        await RecordAsync(VmState.Defined, $"generation {R.Generation} on {target} after {lost} was lost: {reason}");
+        if (wasStopped)
+            return Info();
+        var observed = await Node(target).OperateAsync(Id.Value, VmOperation.Start);
+        await RecordAsync(observed, $"restarted on {target} (generation {R.Generation}) after {lost} was lost");
+        logger.LogWarning("VM {Vm} restarted on {Node} (generation {Generation}) after {Lost} was lost: {Reason}", Id, target, R.Generation, lost, reason);
+        return Info();
+    }
+
     private async Task<VmInfo> OperateAsync(VmOperation operation, bool force = false)
     {
         Require(operation);
@@ -188,5 +213,5 @@ public sealed class VmGrain(
 
     private INodeGrain Node(string node) => GrainFactory.GetGrain<INodeGrain>(node);
 
-    private VmInfo Info() => new(Id.Value, R.Spec, R.State, R.Node, R.LastMigration, R.Failure, R.CpuDemand);
+    private VmInfo Info() => new(Id.Value, R.Spec, R.State, R.Node, R.LastMigration, R.Failure, R.CpuDemand, R.Generation);
 }

@@ -23,4 +23,10 @@ public sealed class VmRecord
 
     /// <summary>The CPU demand an operator set (vCPUs), which replaces the workload model's; null when none.</summary>
     [Id(5)] public double? CpuDemand { get; set; }
+
+    /// <summary>
+    /// Bumped each time the VM is started again on another node after losing its own: a node that comes back with
+    /// an older copy finds the record elsewhere and destroys its copy instead of resuming it.
+    /// </summary>
+    [Id(6)] public long Generation { get; set; }
 }

@@ -1,4 +1,8 @@
+using Discovery.Abstractions.Environments;
+using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Events;
+using Discovery.Abstractions.VirtualMachines;
+using Discovery.Testing;
 using Discovery.Abstractions.Nodes;
 using Discovery.Testing.Cluster;
 using Discovery.Testing.Events;
@@ -59,5 +63,56 @@ public sealed class SiloDeathTests : IAsyncLifetime
             $"site {spare} to hold every chunk once {lost} died", TimeSpan.FromSeconds(90));
         var after = await sdk.Images.ShowAsync("survivor");
         Assert.Equal(ids.Count, after.ReplicasBySite[spare]);
+    }
+
+    [Fact]
+    public async Task A_protected_vm_restarts_on_a_node_its_constraints_allow_when_its_silo_dies_and_an_unprotected_one_is_marked_failed()
+    {
+        var client = _cluster.Client;
+        foreach (var node in new[] { "lyon/ha-a", "paris/ha-b", "paris/ha-c" })
+            await client.GetGrain<INodeGrain>(node).RegisterAsync(new NodeSpec(4, 4096));
+        var ve = client.GetGrain<IVeGrain>("ops/ha-shop");
+        await ve.ConfigureAsync(new VeSpec(
+            [new VmTemplate("web", 1, 512, Ha: HaMode.Restart), new VmTemplate("batch", 1, 512)],
+            [new Fence(["web"], ["lyon/ha-a", "paris/ha-c"])]), "c1");
+        await ve.DeployAsync("d1", Locality.NearNode("lyon/ha-a"));
+        Assert.All((await ve.LocateAsync()).Vms, v => Assert.Equal("lyon/ha-a", v.Node));
+        await using var recorder = await EventRecorder.StartAsync(client, SiteClusterFixture.Sites);
+
+        await _cluster.Cluster.KillSiloAsync(_cluster.Cluster.Silos.Single(s => _cluster.SiteOfSilo[s.Name] == "lyon"));
+
+        var web = client.GetGrain<IVmGrain>("ops/ha-shop/web");
+        await Eventually.HoldsAsync(async () => (await web.GetInfoAsync()) is { State: VmState.Running, Node: "paris/ha-c" },
+            "web to run again on paris/ha-c, the only other node its fence allows", TimeSpan.FromSeconds(90));
+        Assert.Equal(1, (await web.GetInfoAsync()).Generation);
+        var batch = await client.GetGrain<IVmGrain>("ops/ha-shop/batch").GetInfoAsync();
+        Assert.Equal(VmState.Failed, batch.State);
+        Assert.Contains("node was lost", batch.Failure);
+        var located = await ve.LocateAsync();
+        Assert.Equal("paris/ha-c", located.Vms.Single(v => v.Vm == "web").Node);
+        Assert.Equal(VeStatus.Degraded, located.Status);
+        await recorder.WaitForAsync<VmStateChanged>(e => e.Vm == "ops/ha-shop/web" && e.To == VmState.Running && e.Node == "paris/ha-c");
+    }
+
+    [Fact]
+    public async Task A_node_destroys_its_copy_of_a_vm_whose_record_says_it_runs_elsewhere()
+    {
+        var client = _cluster.Client;
+        var (home, stale) = ("paris/fence-a", "paris/fence-b");
+        foreach (var node in new[] { home, stale })
+            await client.GetGrain<INodeGrain>(node).RegisterAsync(new NodeSpec(4, 4096));
+        var vm = client.GetGrain<IVmGrain>("ops/fenced");
+        await vm.DefineAsync(new VmSpec(1, 512), home);
+        await vm.StartAsync();
+        // As if the VM had run on the stale node before it was cut off and restarted on its home node meanwhile.
+        await client.GetGrain<INodeGrain>(stale).AdmitAsync("ops/fenced", new VmSpec(1, 512));
+        await using var recorder = await EventRecorder.StartAsync(client, ["paris"]);
+
+        await client.GetGrain<INodeGrain>(stale).ReconcileAsync();
+
+        Assert.DoesNotContain("ops/fenced", (await client.GetGrain<INodeGrain>(stale).GetInfoAsync()).Vms ?? []);
+        Assert.Equal((VmState.Running, home), ((await vm.GetInfoAsync()).State, (await vm.GetInfoAsync()).Node));
+        var fenced = await recorder.WaitForAsync<VmFenced>(e => e.Vm == "ops/fenced");
+        Assert.Equal((stale, home), (fenced.Single().Node, fenced.Single().Owner));
     }
 }
