@@ -14,6 +14,7 @@ var usage = """
                                    [--rounds N] [--dims D] [--seed N]
            discovery-bench dvms [--nodes 467] [--vms-per-node 10.18] [--seconds 600] [--seed N] [--consolidation on|off]
                                 [--grains on|off] [--sites 4] [--monitor-seconds 10] [--central-seconds 30]
+           discovery-bench failover [--rounds 5] [--vms 20] [--probe-timeout-ms 1000] [--missed-probes 2]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
       --ves N              VEs to deploy (default: 2000)
@@ -83,6 +84,11 @@ try
         case "vivaldi":
             Discovery.Bench.Coordinates.VivaldiBenchmark.Run(options.Require("--matrix"), options.GetUnit(), options.GetInt("--dims", 8),
                 options.GetInt("--rounds", 1000), options.GetInt("--seed", 1), options.Get("--schedule-out", null), options.Get("--set", null), Console.Out);
+            return 0;
+        case "failover":
+            await Discovery.Bench.Reliability.FailoverBenchmark.RunAsync(new Discovery.Bench.Reliability.FailoverOptions(
+                options.GetInt("--rounds", 5), options.GetInt("--vms", 20), TimeSpan.FromMilliseconds(options.GetInt("--probe-timeout-ms", 1000)),
+                options.GetInt("--missed-probes", 2)), Console.Out);
             return 0;
         case "dvms":
             Discovery.Bench.Scheduling.DvmsBenchmark.Run(Discovery.Bench.Scheduling.DvmsBenchmarkOptions.Parse(args.Skip(1).ToArray()), Console.Out);

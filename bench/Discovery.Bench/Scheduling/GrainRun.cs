@@ -72,18 +72,9 @@ public static class GrainRun
         }
     }
 
-    private static async Task<InProcessTestCluster> StartClusterAsync(Layout layout, DvmsBenchmarkOptions options, bool distributed)
-    {
-        var siteOfSilo = new Dictionary<string, string>();
-        var builder = new InProcessTestClusterBuilder((short)layout.Sites.Count);
-        builder.ConfigureSilo((siloOptions, silo) =>
+    private static async Task<InProcessTestCluster> StartClusterAsync(Layout layout, DvmsBenchmarkOptions options, bool distributed) =>
+        (await BenchCluster.StartAsync(layout.Catalog, (_, silo) =>
         {
-            string site;
-            lock (siteOfSilo)
-                site = siteOfSilo.TryGetValue(siloOptions.SiloName, out var known) ? known : siteOfSilo[siloOptions.SiloName] = layout.Sites[siteOfSilo.Count].Name;
-            silo.AddDiscoveryCore(site, layout.Catalog);
-            silo.AddMemoryGrainStorage(StorageNames.State);
-            silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.Services.Configure<LocalityOptions>(o => o.Interval = TimeSpan.FromSeconds(30));
             silo.Services.Configure<SchedulerOptions>(o =>
             {
@@ -94,21 +85,7 @@ public static class GrainRun
                 o.RandomWalk = Workloads.Walk(options);
                 o.Overload = Workloads.Detection(options);
             });
-        });
-        builder.ConfigureClient(client => client
-            .AddMemoryStreams(DiscoveryStreams.Provider)
-            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10)));
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        for (var waited = 0; !cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<SiteTopology>().ActiveSilos() is var seen
-                 && seen.Count == layout.Sites.Count && seen.All(x => x.Site is not null)); waited++)
-        {
-            if (waited == 600)
-                throw new TimeoutException("the benchmark cluster's silos did not all see each other's sites within 60 s");
-            await Task.Delay(100);
-        }
-        return cluster;
-    }
+        })).Cluster;
 
     // Nodes first, then VMs, a bounded number of calls at once so two cores are not drowned in queued messages.
     private static async Task DeployAsync(IClusterClient grains, Layout layout, TextWriter progress)

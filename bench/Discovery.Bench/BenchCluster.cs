@@ -1,0 +1,49 @@
+using Discovery.Abstractions.Events;
+using Discovery.Grains;
+using Discovery.Grains.Sites;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace Discovery.Bench;
+
+/// <summary>
+/// An in-process cluster of the product's grains with one silo per site of a catalog, in-memory state,
+/// and a client that reads the event streams. Returned once every silo sees every other with its site, so placement
+/// decisions are final from the first call.
+/// </summary>
+public static class BenchCluster
+{
+    public static async Task<(InProcessTestCluster Cluster, IReadOnlyDictionary<string, string> SiteOfSilo)> StartAsync(
+        SiteCatalog catalog, Action<string, ISiloBuilder>? configure = null)
+    {
+        var sites = catalog.Sites.Select(s => s.Name).ToList();
+        var siteOfSilo = new Dictionary<string, string>();
+        var builder = new InProcessTestClusterBuilder((short)sites.Count);
+        builder.ConfigureSilo((options, silo) =>
+        {
+            // Silos may be configured concurrently: each takes the next site under the lock.
+            string site;
+            lock (siteOfSilo)
+                site = siteOfSilo.TryGetValue(options.SiloName, out var known) ? known : siteOfSilo[options.SiloName] = sites[siteOfSilo.Count];
+            silo.AddDiscoveryCore(site, catalog);
+            silo.AddMemoryGrainStorage(StorageNames.State);
+            silo.AddMemoryGrainStorage(StorageNames.PubSub);
+            configure?.Invoke(site, silo);
+        });
+        builder.ConfigureClient(client => client
+            .AddMemoryStreams(DiscoveryStreams.Provider)
+            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10)));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        for (var waited = 0; !cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<SiteTopology>().ActiveSilos() is var seen
+                 && seen.Count == sites.Count && seen.All(x => x.Site is not null)); waited++)
+        {
+            if (waited == 600)
+                throw new TimeoutException("the benchmark cluster's silos did not all see each other's sites within 60 s");
+            await Task.Delay(100);
+        }
+        return (cluster, siteOfSilo);
+    }
+}
