@@ -1,6 +1,7 @@
 using Discovery.Abstractions.Events;
 using Discovery.Grains;
 using Discovery.Grains.Sites;
+using Discovery.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -28,7 +29,7 @@ public static class BenchCluster
             lock (siteOfSilo)
                 site = siteOfSilo.TryGetValue(options.SiloName, out var known) ? known : siteOfSilo[options.SiloName] = sites[siteOfSilo.Count];
             silo.AddDiscoveryCore(site, catalog);
-            silo.AddMemoryGrainStorage(StorageNames.State);
+            silo.AddProcessWideGrainStorage(StorageNames.State); // survives a silo the benchmark kills, as a database would
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             configure?.Invoke(site, silo);
         });

@@ -98,7 +98,7 @@ try
             return 2;
     }
 }
-catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
+catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or TimeoutException)
 {
     Console.Error.WriteLine($"discovery-bench: {e.Message}");
     return 2;

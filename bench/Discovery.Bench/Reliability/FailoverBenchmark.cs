@@ -81,7 +81,18 @@ public static class FailoverBenchmark
             await Task.Delay(500); // the subscriptions are in place before the kill
             var killedAt = DateTimeOffset.UtcNow;
             await cluster.KillSiloAsync(cluster.Silos.Single(s => siteOfSilo[s.Name] == "lyon"));
-            var (unreachable, running) = await watching;
+            (DateTimeOffset Unreachable, List<DateTimeOffset> Running) result;
+            try
+            {
+                result = await watching;
+            }
+            catch (OperationCanceledException)
+            {
+                var infos = await Task.WhenAll(vms.Select(vm => grains.GetGrain<IVmGrain>($"bench/failover-{round}/{vm}").GetInfoAsync()));
+                throw new TimeoutException($"round {round}: not every VM ran again within 3 minutes: " +
+                    string.Join("; ", infos.Where(i => i.Node?.StartsWith("paris/", StringComparison.Ordinal) != true || i.State != VmState.Running).Select(i => $"{i.Id} {i.State} on {i.Node}: {i.Failure}")));
+            }
+            var (unreachable, running) = result;
             return ((unreachable - killedAt).TotalSeconds, running.Select(r => (r - killedAt).TotalSeconds).ToList());
         }
         finally
@@ -103,7 +114,7 @@ public static class FailoverBenchmark
             if (unreachable is not null && running.Count == count)
                 return (unreachable.Value, running.Values.ToList());
         }
-        throw new TimeoutException($"only {running.Count} of {count} VMs ran again within 3 minutes");
+        throw new OperationCanceledException($"only {running.Count} of {count} VMs ran again within 3 minutes");
     }
 
     private static string Row(string what, List<double> values)

@@ -1,6 +1,7 @@
 using System.Net;
 using Discovery.Grains;
 using Discovery.Grains.Sites;
+using Discovery.Grains.Storage;
 using Discovery.Silo.Infrastructure;
 using Discovery.Silo.Options;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,7 @@ public static class SiloHostingExtensions
         if (options.Clustering == ClusteringKind.Postgres)
             silo.UsePostgres(options, plan);
         else
-            silo.UseInMemory(options, plan);
+            silo.UseInMemory(options, plan, wholeClusterInProcess: options.Site is null);
 
         silo.Configure<ClusterMembershipOptions>(m => ApplyFailureDetection(m, options.FailureDetection));
         silo.AddDiscoveryCore(plan.Site, new SiteCatalog(
@@ -37,11 +38,17 @@ public static class SiloHostingExtensions
         return silo;
     }
 
-    private static void UseInMemory(this ISiloBuilder silo, DiscoveryOptions options, SiloPlan plan)
+    // The embedded demo runs every silo in this process: records live in the process, so they survive the death of
+    // one of its silos. A silo started alone for one site joins others in other processes: Orleans' memory storage is
+    // then the one all of them see.
+    private static void UseInMemory(this ISiloBuilder silo, DiscoveryOptions options, SiloPlan plan, bool wholeClusterInProcess)
     {
         silo.UseLocalhostClustering(plan.SiloPort, plan.GatewayPort,
             new IPEndPoint(IPAddress.Loopback, plan.PrimarySiloPort), options.ServiceId, options.ClusterId);
-        silo.AddMemoryGrainStorage(StorageNames.State);
+        if (wholeClusterInProcess)
+            silo.AddProcessWideGrainStorage(StorageNames.State);
+        else
+            silo.AddMemoryGrainStorage(StorageNames.State);
         silo.AddMemoryGrainStorage(StorageNames.PubSub);
         silo.UseInMemoryReminderService();
     }

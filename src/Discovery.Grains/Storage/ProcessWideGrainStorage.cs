@@ -6,14 +6,16 @@ using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace Discovery.Testing.Storage;
+namespace Discovery.Grains.Storage;
 
 /// <summary>
-/// Grain storage shared by every silo of the test process, standing in for the database of a real deployment: unlike
-/// Orleans' memory storage (whose storage grains die with their silo), it keeps state when a test kills a silo.
-/// State is stored serialized, with ETags checked like a database would.
+/// Grain storage shared by every silo of one process, standing in for the database when a whole cluster runs in one
+/// process (the embedded demo, tests, benchmarks): unlike Orleans' memory storage, whose storage grains die with their
+/// silo, it keeps every record when one of the process's silos dies. State is stored serialized, with ETags checked
+/// like a database would. Only for clusters whose silos all run in this process: silos of another process would not
+/// see these rows.
 /// </summary>
-/// Rows are scoped by the cluster's service id, so the test clusters of one process do not share grains.
+/// <remarks>Rows are scoped by the cluster's service id, so the clusters of one process do not share grains.</remarks>
 public sealed class ProcessWideGrainStorage(string name, string serviceId, Serializer serializer) : IGrainStorage
 {
     private static readonly ConcurrentDictionary<(string Service, string Store, GrainId Grain, string State), (byte[] Data, string ETag)> Rows = new();
