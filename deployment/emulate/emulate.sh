@@ -4,12 +4,14 @@
 # TUN devices, since the kernel here has no netem). Run as root. See deployment/emulate/README.md.
 #
 #   emulate.sh up     [--name N] [--topology FILE] [--sites a,b,c | --count N] [--nodes K] [--rate-mbps R]
-#                     [--delay-scale S] [--locality-interval T]
+#                     [--delay-scale S] [--locality-interval T] [--start-timeout SECONDS]
 #   emulate.sh down   [--name N]            stop every process of the backbone and delete its namespaces
 #   emulate.sh status [--name N]
 #   emulate.sh exec   [--name N] SITE CMD…  run CMD in a site's namespace (SITE: its name or index)
 #   emulate.sh cli    [--name N] ARGS…      the `discovery` command, from the first site's namespace
 #   emulate.sh coords [--name N] [--wait S] [--max-error E]   Vivaldi estimates beside the emulated RTTs
+#   emulate.sh overlay [--name N] VE        a namespace per VM of VE on its site, joined by the VE's VXLAN network
+#   emulate.sh exec   [--name N] VE/VM CMD…  … and run CMD as that VM (e.g. ping another VM's address)
 #
 # Environment: DISCOVERY_CONFIGURATION (Release) picks the build to run, DISCOVERY_EMULATE_STATE (/tmp/discovery-emulate)
 # where state and logs go, DISCOVERY_EMULATE_KEEP=1 keeps them after `down`.
@@ -21,7 +23,7 @@ state_root=${DISCOVERY_EMULATE_STATE:-/tmp/discovery-emulate}
 name=emu
 topology=/work/shared/data/topology/grid5000/grid5000_sites.csv
 [ -f "$topology" ] || topology="$repo/../shared/data/topology/grid5000/grid5000_sites.csv"
-sites="" count=3 nodes=2 rate=100 scale=1 interval=00:00:02 wait=0 max_error=""
+sites="" count=3 nodes=2 rate=100 scale=1 interval=00:00:02 wait=0 max_error="" start_timeout=300
 
 die() { echo "emulate: $*" >&2; exit 1; }
 
@@ -38,6 +40,7 @@ while (($#)); do
     --delay-scale) scale=$2; shift 2 ;;
     --locality-interval) interval=$2; shift 2 ;;
     --wait) wait=$2; shift 2 ;;
+    --start-timeout) start_timeout=$2; shift 2 ;;
     --max-error) max_error=$2; shift 2 ;;
     *) rest=("$@"); break ;;
   esac
@@ -58,11 +61,13 @@ dll() { # project-dir assembly: the built dll, built first if missing
   echo "$out"
 }
 
-our_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$name-(hub|pg|s[0-9]+)$" || true; }
+our_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$name-(hub|pg|s[0-9]+|vm-[a-z0-9.-]+)$" || true; }
 
 site_lines() { [ -f "$state/sites" ] || die "no backbone '$name' (no $state/sites): run 'emulate.sh up --name $name' first"; cat "$state/sites"; }
 
-site_namespace() { # SITE (name or index) -> namespace
+site_namespace() { # SITE (name or index), or VE/VM of an overlay -> namespace
+  local vm="$name-vm-${1//\//-}"
+  ip netns list | awk '{print $1}' | grep -qx "$vm" && { echo "$vm"; return; }
   site_lines | awk -v s="$1" '$2 == s || $3 == s {print $4; found=1} END {exit !found}' || die "no site '$1' in backbone '$name'"
 }
 
@@ -79,7 +84,7 @@ veth_to_hub() { # namespace hub-side-name address
 wait_for() { # seconds description command…
   local deadline=$((SECONDS + $1)) what=$2; shift 2
   until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || die "timed out after ${deadline}s waiting for $what (logs in $state/logs)"
+    ((SECONDS < deadline)) || die "timed out waiting for $what (logs in $state/logs)"
     sleep 0.5
   done
 }
@@ -141,7 +146,7 @@ up() {
     echo $! >"$state/silo-$site.pid"
   done <"$state/sites"
   while read -r _ index site ns wan lan; do
-    wait_for 180 "the silo of $site" grep -q "Silo for site $site is up" "$state/logs/$site.log"
+    wait_for "$start_timeout" "the silo of $site" grep -q "Silo for site $site is up" "$state/logs/$site.log"
   done <"$state/sites"
   trap - EXIT
   echo "backbone '$name' is up: $(wc -l <"$state/sites") sites, PostgreSQL at $pg_address, gateways $(gateways)"
@@ -182,6 +187,56 @@ status() {
   tail -n 1 "$state/logs/wan.log" 2>/dev/null | sed 's/^/  wan: /'
 }
 
+# Builds what the node agents would for a VE's network, from its IPAM record (`discovery ve network`): in each site
+# with VMs of the VE, a bridge and a VXLAN device (the VE's VNI, over the site's WAN address, flooding to the other
+# sites of the VE); for each VM, a namespace with a veth on that bridge and the VM's address.
+overlay() {
+  local ve=$1 vni prefix plan
+  plan=$(ip netns exec "$(site_namespace 0)" dotnet "$(dll src/Discovery.Cli discovery)" --gateway "$(gateways | cut -d, -f1)" \
+      --cluster-id "$name" -o json ve show "$ve") || die "no VE '$ve'"
+  local network; network=$(ip netns exec "$(site_namespace 0)" dotnet "$(dll src/Discovery.Cli discovery)" \
+      --gateway "$(gateways | cut -d, -f1)" --cluster-id "$name" -o json ve network "$ve") || die "no network for VE '$ve'"
+  read -r vni prefix < <(python3 -c 'import json,sys; n=json.loads(sys.argv[1]); print(n["vni"], n["subnet"].split("/")[1])' "$network")
+  local br="ve$vni" vx="vx$vni"
+  # One line per VM: vm site address
+  local vms; vms=$(python3 -c 'import json,sys; v=json.loads(sys.argv[1]); n=json.loads(sys.argv[2])
+for vm in v["vms"]:
+    if vm.get("site"): print(vm["vm"], vm["site"], n["addresses"][vm["vm"]])' "$plan" "$network")
+  [ -n "$vms" ] || die "VE '$ve' has no placed VM"
+  local vm site address ns wan vmns host
+  while read -r vm site address; do
+    ns=$(site_namespace "$site"); wan=$(site_lines | awk -v s="$site" '$3 == s {print $5}')
+    if ! ip -n "$ns" link show "$vx" >/dev/null 2>&1; then
+      ip -n "$ns" link add "$br" type bridge
+      ip -n "$ns" link set "$br" up
+      ip -n "$ns" link add "$vx" type vxlan id "$vni" local "$wan" dstport 4789
+      ip -n "$ns" link set "$vx" master "$br" up
+    fi
+    vmns="$name-vm-${ve##*/}-$vm" host="vh$(printf %s "$ve/$vm" | md5sum | cut -c1-8)"
+    if ! ip netns list | awk '{print $1}' | grep -qx "$vmns"; then
+      ip netns add "$vmns"
+      ip -n "$ns" link add "$host" mtu 1450 type veth peer name eth0 netns "$vmns"
+      ip -n "$ns" link set "$host" master "$br" up
+      ip -n "$vmns" addr add "$address/$prefix" dev eth0
+      ip -n "$vmns" link set eth0 mtu 1450 up
+      ip -n "$vmns" link set lo up
+    fi
+    echo "$vm on $site: $address (namespace $vmns)"
+  done <<<"$vms"
+  # Flooding list: every site of the VE sends broadcast and unknown traffic to every other one (head-end replication).
+  local sites_of_ve; sites_of_ve=$(awk '{print $2}' <<<"$vms" | sort -u)
+  local a b nsa wanb
+  for a in $sites_of_ve; do
+    nsa=$(site_namespace "$a")
+    for b in $sites_of_ve; do
+      [ "$a" = "$b" ] && continue
+      wanb=$(site_lines | awk -v s="$b" '$3 == s {print $5}')
+      bridge -n "$nsa" fdb show dev "$vx" | grep -q "dst $wanb " || bridge -n "$nsa" fdb append 00:00:00:00:00:00 dev "$vx" dst "$wanb"
+    done
+  done
+  echo "VE $ve: VXLAN $vni between $(echo $sites_of_ve)"
+}
+
 case "$command" in
   up) up ;;
   down) down ;;
@@ -193,6 +248,9 @@ case "$command" in
   cli)
     ns=$(site_namespace 0)
     exec ip netns exec "$ns" dotnet "$(dll src/Discovery.Cli discovery)" --gateway "$(gateways | cut -d, -f1)" --cluster-id "$name" "${rest[@]}" ;;
+  overlay)
+    ((${#rest[@]} == 1)) || die "usage: emulate.sh overlay [--name N] VE"
+    overlay "${rest[0]}" ;;
   coords)
     ns=$(site_namespace 0)
     args=(--plan "$state/backbone.json" --wait "$wait"); [ -n "$max_error" ] && args+=(--max-error "$max_error")

@@ -81,7 +81,8 @@ internal sealed class EmulatedBackbone : IAsyncDisposable
         }
     }
 
-    private async Task<(bool Ok, string Output, string Error)> ScriptAsync(TimeSpan timeout, params string[] args)
+    /// <summary>Runs <c>emulate.sh ARGS</c> with this backbone's state directory and build configuration.</summary>
+    public async Task<(bool Ok, string Output, string Error)> ScriptAsync(TimeSpan timeout, params string[] args)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repository };
         info.ArgumentList.Add(Path.Combine(Repository, "deployment", "emulate", "emulate.sh"));

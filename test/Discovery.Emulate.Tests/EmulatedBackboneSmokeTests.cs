@@ -5,7 +5,7 @@ namespace Discovery.Emulate.Tests;
 public sealed class EmulatedBackboneSmokeTests
 {
     [NamespacesFact]
-    public async Task Three_namespaced_sites_take_a_ve_deployed_through_the_cli_and_leave_nothing_behind()
+    public async Task Three_namespaced_sites_take_a_ve_through_the_cli_its_vms_ping_across_the_vxlan_overlay_and_nothing_is_left_behind()
     {
         var backbone = await EmulatedBackbone.UpAsync(sites: 3, nodesPerSite: 2, timeout: TimeSpan.FromMinutes(5));
         try
@@ -35,6 +35,8 @@ public sealed class EmulatedBackboneSmokeTests
             Assert.Equal(3, vms.Count);
             Assert.All(vms, vm => Assert.Equal(("Running", far), (vm.GetProperty("state").GetString(), vm.GetProperty("site").GetString())));
             File.Delete(spec);
+
+            await VmsOnTwoSitesPingEachOtherAsync(backbone);
         }
         catch (Xunit.Sdk.XunitException e)
         {
@@ -45,5 +47,30 @@ public sealed class EmulatedBackboneSmokeTests
             await backbone.DisposeAsync();
         }
         Assert.Empty(backbone.Namespaces());
+    }
+
+    // VE networking end to end: the VE's IPAM record from the cluster, its VXLAN overlay between the sites'
+    // namespaces, and an ICMP echo from one VM's namespace to the other's address, across the emulated WAN.
+    private static async Task VmsOnTwoSitesPingEachOtherAsync(EmulatedBackbone backbone)
+    {
+        var spec = Path.Combine(Path.GetTempPath(), $"net-{backbone.Name}.yaml");
+        await File.WriteAllTextAsync(spec, """
+            vms:
+              - { name: web, vcpus: 2, memoryMiB: 2048, count: 2 }
+            constraints:
+              - { kind: SiteSpread, vms: [web] }
+            """);
+        await backbone.CliAsync("ve", "create", "-f", spec, "--name", "net");
+        File.Delete(spec);
+        await backbone.CliAsync("ve", "deploy", "net");
+        var network = JsonDocument.Parse(await backbone.CliAsync("-o", "json", "ve", "network", "net")).RootElement;
+        var web2 = network.GetProperty("addresses").GetProperty("web-2").GetString()!;
+        Assert.StartsWith("10.", web2);
+
+        var overlay = await backbone.ScriptAsync(TimeSpan.FromMinutes(2), "overlay", "--name", backbone.Name, "net");
+        Assert.True(overlay.Ok, overlay.Output + overlay.Error);
+        var ping = await backbone.ScriptAsync(TimeSpan.FromMinutes(1), "exec", "--name", backbone.Name, "net/web-1", "ping", "-c", "3", "-W", "2", web2);
+        Assert.True(ping.Ok, $"web-1 cannot ping web-2 at {web2}:\n{ping.Output}{ping.Error}\n{overlay.Output}");
+        Assert.Contains("3 received", ping.Output);
     }
 }

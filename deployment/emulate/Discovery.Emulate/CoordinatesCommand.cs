@@ -8,8 +8,9 @@ namespace Discovery.Emulate;
 
 /// <summary>
 /// Compares what the node agents learned with what the backbone emulates: for each pair of sites, the emulated RTT,
-/// the RTTs the agents measured (their closest neighbours' samples), and the RTT their Vivaldi coordinates predict;
-/// then the median relative error over all node pairs of different sites. Runs where the gateways are reachable
+/// the RTT measured now (median TCP handshake from one site's namespace to the other's silo, as the agents' probe does
+/// it), and the RTT their Vivaldi coordinates predict (median over node pairs); then the median relative error of the
+/// predictions over all node pairs of different sites. Runs where the gateways are reachable
 /// (inside a site's namespace: <c>emulate.sh exec SITE …</c>).
 /// </summary>
 internal static class CoordinatesCommand
@@ -39,7 +40,7 @@ internal static class CoordinatesCommand
         }
     }
 
-    private sealed record NodeView(string Node, int Site, NodeCoordinate Coordinate, IReadOnlyList<(string Node, double RttMs)> Neighbours);
+    private sealed record NodeView(string Node, int Site, NodeCoordinate Coordinate);
 
     private sealed record PairRow(int A, int B, double EmulatedMs, double? MeasuredMs, double VivaldiMs);
 
@@ -52,9 +53,10 @@ internal static class CoordinatesCommand
         var nodes = await Task.WhenAll(loads.Select(async l =>
         {
             var grain = client.Grains.GetGrain<INodeLocalityGrain>(l.Node);
-            return new NodeView(l.Node, siteIndex[l.Node.Split('/')[0]], (await grain.GetCoordinateAsync()).Coordinate, await grain.GetNeighboursAsync());
+            return new NodeView(l.Node, siteIndex[l.Node.Split('/')[0]], (await grain.GetCoordinateAsync()).Coordinate);
         }));
-        var site = nodes.ToDictionary(n => n.Node, n => n.Site);
+        var measuredFrom = await Task.WhenAll(plan.Sites.Select(s =>
+            RttCommand.MeasureFromAsync(s.Namespace, plan.Sites.Where(o => o != s).Select(o => $"{o.WanAddress}:11111"))));
         var errors = new List<double>();
         var rows = new List<PairRow>();
         for (var a = 0; a < plan.Sites.Count; a++)
@@ -62,11 +64,9 @@ internal static class CoordinatesCommand
             {
                 var emulated = plan.RttMs(a, b);
                 var estimates = (from x in nodes where x.Site == a from y in nodes where y.Site == b select x.Coordinate.EstimateRttMs(y.Coordinate)).ToList();
-                var measured = nodes.Where(n => n.Site == a || n.Site == b)
-                    .SelectMany(n => n.Neighbours.Where(p => site.TryGetValue(p.Node, out var s) && s != n.Site && (s == a || s == b)).Select(p => p.RttMs))
-                    .ToList();
+                var measured = measuredFrom[a].TryGetValue($"{plan.Sites[b].WanAddress}:11111", out var ms) ? ms : (double?)null;
                 errors.AddRange(estimates.Select(e => Math.Abs(e - emulated) / emulated));
-                rows.Add(new PairRow(a, b, emulated, measured.Count > 0 ? Median(measured) : null, estimates.Count > 0 ? Median(estimates) : double.NaN));
+                rows.Add(new PairRow(a, b, emulated, measured, estimates.Count > 0 ? Median(estimates) : double.NaN));
             }
         errors.Sort();
         return new Comparison(rows, errors.Count > 0 ? Median(errors) : double.NaN, errors.Count > 0 ? errors[(int)(0.9 * (errors.Count - 1))] : double.NaN, errors.Count);
@@ -75,12 +75,13 @@ internal static class CoordinatesCommand
     private static void Print(Comparison comparison, EmulatedBackbone plan)
     {
         static string Ms(double? v) => v is { } x && !double.IsNaN(x) ? x.ToString("0.00", CultureInfo.InvariantCulture) : "-";
-        Console.WriteLine($"{"site pair",-32} {"emulated ms",12} {"measured ms",12} {"vivaldi ms",11} {"error",7}");
+        Console.WriteLine($"{"site pair",-32} {"emulated ms",12} {"measured ms",12} {"vivaldi ms",11} {"error",7} {"vs measured",12}");
         foreach (var row in comparison.Pairs)
         {
             var error = Math.Abs(row.VivaldiMs - row.EmulatedMs) / row.EmulatedMs;
+            var fit = row.MeasuredMs is { } measured ? (Math.Abs(row.VivaldiMs - measured) / measured).ToString("0.000", CultureInfo.InvariantCulture) : "-";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{plan.Sites[row.A].Name + " - " + plan.Sites[row.B].Name,-32} {Ms(row.EmulatedMs),12} {Ms(row.MeasuredMs),12} {Ms(row.VivaldiMs),11} {error,7:0.000}"));
+                $"{plan.Sites[row.A].Name + " - " + plan.Sites[row.B].Name,-32} {Ms(row.EmulatedMs),12} {Ms(row.MeasuredMs),12} {Ms(row.VivaldiMs),11} {error,7:0.000} {fit,12}"));
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median relative error {comparison.MedianError:0.000} (p90 {comparison.P90Error:0.000}) over {comparison.NodePairs} node pairs of different sites"));

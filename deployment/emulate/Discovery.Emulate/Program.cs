@@ -4,6 +4,7 @@ using Discovery.Emulate;
 //   plan   --name N --topology FILE (--sites a,b,c | --count N) [--rate-mbps R] [--delay-scale S] [--nodes K] --out DIR
 //   wan    --plan DIR/backbone.json [--ready FILE]      the delaying relay (run in the hub namespace)
 //   coords --plan DIR/backbone.json [--wait SECONDS] [--max-error E]   Vivaldi estimates beside the emulated RTTs
+//   rtt    --targets host:port,… [--count N]          median TCP handshake time from this namespace
 try
 {
     var arguments = Arguments.Parse(args.Skip(1));
@@ -12,6 +13,7 @@ try
         "plan" => PlanCommand.Run(arguments),
         "wan" => WanCommand.Run(arguments),
         "coords" => await CoordinatesCommand.RunAsync(arguments),
+        "rtt" => await RttCommand.RunAsync(arguments),
         _ => Usage(),
     };
 }
