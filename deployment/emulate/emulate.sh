@@ -140,7 +140,7 @@ up() {
 
   while read -r _ index site ns wan lan; do
     mkdir -p "$state/data/$site"
-    Discovery__Locality__Interval=$interval ip netns exec "$ns" dotnet "$silo" --site "$site" --clustering postgres \
+    Discovery__Locality__Interval=$interval Discovery__Networks__AttachVms=true ip netns exec "$ns" dotnet "$silo" --site "$site" --clustering postgres \
       --connection "$connection" --cluster-id "$name" --address "$wan" --probe tcp \
       --infrastructure "$state/infrastructure.yaml" --data-dir "$state/data/$site" >"$state/logs/$site.log" 2>&1 &
     echo $! >"$state/silo-$site.pid"

@@ -11,6 +11,12 @@ public sealed class NetworkOptions
     /// <summary>The prefix length of a VE's subnet (24: 253 VMs).</summary>
     public int VePrefixLength { get; set; } = 24;
 
+    /// <summary>
+    /// Whether node agents give each VM of a VE an interface on its VE's libvirt network (defined on the node on first
+    /// use). Off by default: it costs two IPAM calls per VM placed, and one tenant's IPAM grain serialises them.
+    /// </summary>
+    public bool AttachVms { get; set; }
+
     /// <summary>Null when usable, else which key is wrong and why.</summary>
     public string? Validate()
     {
