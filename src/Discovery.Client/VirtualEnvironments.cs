@@ -1,5 +1,6 @@
 using Discovery.Abstractions.Environments;
 using Discovery.Abstractions.Events;
+using Discovery.Abstractions.Networks;
 using Discovery.Abstractions.VirtualMachines;
 using Orleans.Streams;
 
@@ -76,6 +77,20 @@ public sealed class VirtualEnvironments
     {
         var info = await Run(ve, "locate", g => g.LocateAsync(), cancellationToken);
         return info.Status == VeStatus.None ? throw new NotFoundException($"there is no VE '{ve}'") : info;
+    }
+
+    /// <summary>
+    /// The VE's private network: its subnet, its VXLAN network id and an address for each of its VMs, allocated on the
+    /// first call and the same afterwards (suspend, resume and relocation keep them). Throws
+    /// <see cref="NotFoundException"/> for a VE that does not exist.
+    /// </summary>
+    public async Task<VeNetwork> NetworkAsync(string ve, CancellationToken cancellationToken = default)
+    {
+        var info = await LocateAsync(ve, cancellationToken);
+        var ipam = _grains.GetGrain<ITenantNetworkGrain>(VeId.Parse(info.Id).Tenant);
+        foreach (var vm in info.Vms)
+            await _calls.RunAsync($"address of {info.Id}/{vm.Vm}", () => ipam.AddressOfAsync(info.Id, vm.Vm), cancellationToken);
+        return await _calls.RunAsync($"network of {info.Id}", () => ipam.AllocateAsync(info.Id), cancellationToken);
     }
 
     /// <summary>One page of VE ids, those containing <paramref name="filter"/> when given.</summary>

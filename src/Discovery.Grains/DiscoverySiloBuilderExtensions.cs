@@ -37,6 +37,8 @@ public static class DiscoverySiloBuilderExtensions
         silo.Services.TryAddSingleton<ChunkStores>();
         silo.Services.TryAddSingleton<ImageDelivery>();
         silo.Services.AddOptions<SchedulerOptions>();
+        silo.Services.AddOptions<Networks.NetworkOptions>();
+        silo.Services.TryAddSingleton<Networks.VeNetworkAttacher>();
         silo.Services.TryAddSingleton<SnapshotReader>();
         silo.Services.AddSingleton<SiloDeathWatcher>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeathWatcher>());

@@ -95,6 +95,42 @@ public sealed class LibvirtConnection : IDisposable
     public void RestoreDomain(string stateFile) =>
         Libvirt.Check(LibvirtNative.virDomainRestore(_handle, stateFile), $"restoring {stateFile}");
 
+    /// <summary>Defines (or redefines) a persistent virtual network from its XML (<see cref="NetworkXml"/>); it starts inactive.</summary>
+    public VirtualNetwork DefineNetwork(string xml)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(xml);
+        return new VirtualNetwork(Libvirt.Check(LibvirtNative.virNetworkDefineXML(_handle, xml), "virNetworkDefineXML"));
+    }
+
+    /// <summary>The network called <paramref name="name"/>, or null when there is none.</summary>
+    public VirtualNetwork? TryLookupNetwork(string name)
+    {
+        var handle = LibvirtNative.virNetworkLookupByName(_handle, name);
+        if (!handle.IsInvalid)
+            return new VirtualNetwork(handle);
+        handle.Dispose();
+        var error = Libvirt.LastError($"looking up network {name}");
+        return error.Code == LibvirtErrorCode.NoNetwork ? null : throw error;
+    }
+
+    /// <summary>Every virtual network of the host, active or only defined. Dispose each one.</summary>
+    public unsafe IReadOnlyList<VirtualNetwork> ListAllNetworks()
+    {
+        var count = LibvirtNative.virConnectListAllNetworks(_handle, out var array, 0);
+        Libvirt.Check(count, "virConnectListAllNetworks");
+        try
+        {
+            var networks = new List<VirtualNetwork>(count);
+            for (var i = 0; i < count; i++)
+                networks.Add(new VirtualNetwork(new NetworkHandle(array[i])));
+            return networks;
+        }
+        finally
+        {
+            LibvirtNative.Free((nint)array);
+        }
+    }
+
     internal ConnectionHandle Handle => _handle;
 
     /// <inheritdoc />

@@ -52,6 +52,12 @@ public enum LibvirtErrorCode
     /// <summary>The XML parsed but failed validation.</summary>
     XmlDetail = 35,
 
+    /// <summary>A network with that name or uuid already exists.</summary>
+    NetworkExists = 37,
+
+    /// <summary>No network with that name or uuid.</summary>
+    NoNetwork = 43,
+
     /// <summary>No snapshot with that name.</summary>
     NoDomainSnapshot = 72,
 }

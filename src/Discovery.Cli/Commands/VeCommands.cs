@@ -66,8 +66,24 @@ public static class VeCommands
             return 0;
         });
 
+        var networked = VeArgument();
+        var network = new Command("network", "The VE's private network: subnet, VXLAN id and each VM's address") { networked };
+        network.SetAction(async (parse, ct) =>
+        {
+            var cli = context(parse);
+            var id = (await LocateAsync(cli, parse.GetValue(networked)!, ct)).Id;
+            var net = await (await cli.ClientAsync(ct)).VirtualEnvironments.NetworkAsync(id, ct);
+            cli.Out.Print(net, n =>
+            {
+                cli.Out.Say($"VE {n.Ve}: subnet {n.Subnet}, gateway {n.Gateway}, VXLAN {n.Vni}");
+                return n.Addresses.OrderBy(a => a.Key, StringComparer.Ordinal).Aggregate(new Table("VM", "ADDRESS"), (t, a) => t.Row(a.Key, a.Value));
+            });
+            return 0;
+        });
+
         ve.Subcommands.Add(create);
         ve.Subcommands.Add(deploy);
+        ve.Subcommands.Add(network);
         ve.Subcommands.Add(ls);
         ve.Subcommands.Add(show);
         ve.Subcommands.Add(Operation(context, "suspend", "Suspend every VM", (c, id, _, ct) => c.VirtualEnvironments.SuspendAsync(id, cancellationToken: ct)));

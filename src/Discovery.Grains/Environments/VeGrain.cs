@@ -277,6 +277,8 @@ public sealed class VeGrain(
             var gone = new VeInfo(Id.ToString(), VeStatus.None, null, null, []);
             await record.ClearStateAsync();
             await Directory.RemoveAsync(Id.ToString());
+            // The VE's subnet and VNI go back to the pools (IPAM: Networks/TenantNetworkGrain).
+            await GrainFactory.GetGrain<Abstractions.Networks.ITenantNetworkGrain>(Id.Tenant).ReleaseAsync(Id.ToString());
             await ProgressAsync("delete", 1, 1, "deleted");
             return gone;
         });

@@ -24,6 +24,7 @@ public sealed class NodeGrain(
     SiteTopology topology,
     HypervisorPool hypervisors,
     ImageDelivery images,
+    Networks.VeNetworkAttacher networks,
     IOptions<Scheduling.SchedulerOptions> scheduling,
     IOptions<HypervisorOptions> options,
     TimeProvider time,
@@ -148,7 +149,14 @@ public sealed class NodeGrain(
         {
             // An imported image is pulled to this site (boot-critical chunks first) and assembled for libvirt.
             var disk = spec.Image is { } image ? await images.PrepareAsync(GrainFactory, Id, image) : null;
-            await OnHypervisor(() => Connection.DefineDomain(DomainXml.Build(ToDomainSpec(id, spec, disk), DomainXml.KindFor(_uri!))).Dispose());
+            var nic = await networks.AttachmentOfAsync(id);
+            await OnHypervisor(() =>
+            {
+                if (nic is not null)
+                    Networks.VeNetworkAttacher.Ensure(Connection, nic.Network, nic.Bridge);
+                var domain = ToDomainSpec(id, spec, disk) with { Network = nic?.Network, MacAddress = nic?.Mac };
+                Connection.DefineDomain(DomainXml.Build(domain, DomainXml.KindFor(_uri!))).Dispose();
+            });
         }
         state.State.Vms[vm] = spec;
         await state.WriteStateAsync();
@@ -229,6 +237,7 @@ public sealed class NodeGrain(
         var id = RequireVm(vm);
         return await OnHypervisor(() =>
         {
+            Networks.VeNetworkAttacher.EnsureFor(Connection, transfer.DomainXml);
             if (transfer.SavedState is null)
             {
                 using var defined = Connection.DefineDomain(transfer.DomainXml);
@@ -265,6 +274,7 @@ public sealed class NodeGrain(
             if (!Connection.SupportsMigration || !target.SupportsMigration)
                 return false;
             using var domain = Connection.LookupDomain(id.DomainName);
+            Networks.VeNetworkAttacher.EnsureFor(target, domain.GetXml());
             domain.Migrate(target);
             return true;
         });

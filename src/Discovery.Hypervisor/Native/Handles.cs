@@ -21,3 +21,11 @@ internal sealed class SnapshotHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsH
 {
     protected override bool ReleaseHandle() => LibvirtNative.virDomainSnapshotFree(handle) == 0;
 }
+
+/// <summary>A virNetworkPtr, freed when released (freeing does not affect the network itself).</summary>
+internal sealed class NetworkHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
+{
+    internal NetworkHandle(nint existing) : this() => SetHandle(existing);
+
+    protected override bool ReleaseHandle() => LibvirtNative.virNetworkFree(handle) == 0;
+}

@@ -5,7 +5,7 @@ namespace Discovery.Hypervisor.Native;
 
 /// <summary>
 /// The libvirt C API calls this binding uses (libvirt.so.0, Debian's libvirt0). Signatures follow libvirt-host.h,
-/// libvirt-domain.h, libvirt-domain-snapshot.h and virterror.h; strings are UTF-8.
+/// libvirt-domain.h, libvirt-domain-snapshot.h, libvirt-network.h and virterror.h; strings are UTF-8.
 /// </summary>
 internal static unsafe partial class LibvirtNative
 {
@@ -50,6 +50,17 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Library)] internal static partial int virDomainRevertToSnapshot(SnapshotHandle snapshot, uint flags);
     [LibraryImport(Library)] internal static partial int virDomainSnapshotDelete(SnapshotHandle snapshot, uint flags);
     [LibraryImport(Library)] internal static partial int virDomainSnapshotFree(nint snapshot);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial NetworkHandle virNetworkDefineXML(ConnectionHandle connection, string xml);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial NetworkHandle virNetworkLookupByName(ConnectionHandle connection, string name);
+    [LibraryImport(Library)] internal static partial int virConnectListAllNetworks(ConnectionHandle connection, out nint* networks, uint flags);
+    [LibraryImport(Library)] internal static partial int virNetworkCreate(NetworkHandle network);
+    [LibraryImport(Library)] internal static partial int virNetworkDestroy(NetworkHandle network);
+    [LibraryImport(Library)] internal static partial int virNetworkUndefine(NetworkHandle network);
+    [LibraryImport(Library)] internal static partial int virNetworkIsActive(NetworkHandle network);
+    [LibraryImport(Library)] internal static partial nint virNetworkGetName(NetworkHandle network);
+    [LibraryImport(Library)] internal static partial nint virNetworkGetXMLDesc(NetworkHandle network, uint flags);
+    [LibraryImport(Library)] internal static partial int virNetworkFree(nint network);
 
     [LibraryImport("libc", EntryPoint = "free")] internal static partial void Free(nint pointer);
 

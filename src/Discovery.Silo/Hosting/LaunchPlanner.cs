@@ -83,6 +83,8 @@ public static class LaunchPlanner
             throw new ConfigurationProblem($"Discovery:{images}");
         if (o.Scheduling.Validate() is { } scheduling)
             throw new ConfigurationProblem($"Discovery:{scheduling}");
+        if (o.Networks.Validate() is { } networks)
+            throw new ConfigurationProblem($"Discovery:{networks}");
         if (o.Hypervisor.ReconcileInterval <= TimeSpan.Zero)
             throw new ConfigurationProblem($"--reconcile-every must be positive (got {o.Hypervisor.ReconcileInterval})");
     }

@@ -64,6 +64,9 @@ public sealed class DiscoveryOptions
     /// <summary>Cooperative scheduling of the node agents (<c>Discovery:Scheduling:*</c>; off unless enabled).</summary>
     public Discovery.Grains.Scheduling.SchedulerOptions Scheduling { get; set; } = new();
 
+    /// <summary>How VEs' private networks are numbered (<c>Discovery:Networks:*</c>).</summary>
+    public Discovery.Grains.Networks.NetworkOptions Networks { get; set; } = new();
+
     /// <summary>How image chunks are replicated and delivered (<c>Discovery:Images:*</c>).</summary>
     public Discovery.Grains.Images.ImageOptions Images { get; set; } = new();
 

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Xml.Linq;
+using Discovery.Abstractions.Networks;
+using Discovery.Abstractions.VirtualMachines;
+using Discovery.Hypervisor;
+using Microsoft.Extensions.Options;
+
+namespace Discovery.Grains.Networks;
+
+/// <summary>Where a VM's interface goes: its VE's libvirt network on the node, and a MAC derived from its IPAM address.</summary>
+/// <param name="Network">The libvirt network, <c>ve-VNI</c>.</param>
+/// <param name="Bridge">The node's bridge for it, <c>dvVNI</c> (the VXLAN device of the VE joins it).</param>
+/// <param name="Mac">The interface's MAC: 52:54:00 and the last three bytes of the VM's address, so it is stable wherever the VM runs.</param>
+/// <param name="Address">The VM's address in the VE's subnet.</param>
+public sealed record VmAttachment(string Network, string Bridge, string Mac, string Address);
+
+/// <summary>
+/// The node agents' side of VE networking (with <see cref="NetworkOptions.AttachVms"/>): a VM of a VE gets an interface on
+/// its VE's libvirt network, which the node defines and starts the first time one of the VE's VMs lands there — before a
+/// VM is defined, restored after a cold move, or live-migrated to another host.
+/// </summary>
+public sealed class VeNetworkAttacher(IGrainFactory grains, IOptions<NetworkOptions> options)
+{
+    private const string Prefix = "ve-";
+
+    /// <summary>The VM's attachment, or null when VMs are not attached or <paramref name="vm"/> is not part of a VE.</summary>
+    public async Task<VmAttachment?> AttachmentOfAsync(VmId vm)
+    {
+        var parts = vm.Value.Split('/');
+        if (!options.Value.AttachVms || parts.Length != 3)
+            return null;
+        var ipam = grains.GetGrain<ITenantNetworkGrain>(parts[0]);
+        var ve = $"{parts[0]}/{parts[1]}";
+        var address = await ipam.AddressOfAsync(ve, parts[2]);
+        var network = await ipam.AllocateAsync(ve);
+        var bytes = IPAddress.Parse(address).GetAddressBytes();
+        return new VmAttachment(Prefix + network.Vni, $"dv{network.Vni}", $"52:54:00:{bytes[1]:x2}:{bytes[2]:x2}:{bytes[3]:x2}", address);
+    }
+
+    /// <summary>Defines and starts the attachment's network on <paramref name="connection"/> unless it is there and running.</summary>
+    public static void Ensure(LibvirtConnection connection, string network, string bridge)
+    {
+        using var existing = connection.TryLookupNetwork(network) ?? connection.DefineNetwork(NetworkXml.Build(new NetworkSpec(network, bridge)));
+        if (!existing.IsActive)
+            existing.Create();
+    }
+
+    /// <summary>Ensures every VE network that <paramref name="domainXml"/>'s interfaces join (before a restore or a migration).</summary>
+    public static void EnsureFor(LibvirtConnection connection, string domainXml)
+    {
+        var networks = XElement.Parse(domainXml).Descendants("interface")
+            .Select(i => (string?)i.Element("source")?.Attribute("network"))
+            .OfType<string>()
+            .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && int.TryParse(n.AsSpan(Prefix.Length), out _));
+        foreach (var network in networks.Distinct())
+            Ensure(connection, network, "dv" + network[Prefix.Length..]);
+    }
+}
