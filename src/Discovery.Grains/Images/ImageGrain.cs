@@ -14,13 +14,16 @@ public sealed class ImageGrain(
     [PersistentState("image", StorageNames.State)] IPersistentState<ImageRecord> record,
     LatencyEstimator latency,
     IOptions<ImageOptions> options,
-    ILogger<ImageGrain> logger) : Grain, IImageGrain
+    ILogger<ImageGrain> logger) : Grain, IImageGrain, Security.IOwnedGrain
 {
     private const int Parallel = 16;
 
     private string Name => this.GetPrimaryKeyString();
 
     private ImageRecord R => record.State;
+
+    /// <summary>The tenant that imported the image; null for a declared image or none.</summary>
+    public string? Owner => R.Manifest is null ? null : R.Owner;
 
     /// <inheritdoc />
     public async Task RegisterAsync(ImageInfo info)
@@ -86,7 +89,7 @@ public sealed class ImageGrain(
         }
         R.State = ImageState.Ready;
         await record.WriteStateAsync();
-        await GrainFactory.GetGrain<IImageDirectoryGrain>(0).AddAsync(Name);
+        await GrainFactory.GetGrain<IImageDirectoryGrain>(0).AddAsync(Name, R.Owner);
         return (await GetDetailsAsync())!;
     }
 

@@ -83,6 +83,8 @@ public static class LaunchPlanner
             throw new ConfigurationProblem($"Discovery:{images}");
         if (o.Scheduling.Validate() is { } scheduling)
             throw new ConfigurationProblem($"Discovery:{scheduling}");
+        if (SecuritySetup.Prepare(o) is { } security)
+            throw new ConfigurationProblem($"Discovery:{security}");
         if (o.Hypervisor.ReconcileInterval <= TimeSpan.Zero)
             throw new ConfigurationProblem($"--reconcile-every must be positive (got {o.Hypervisor.ReconcileInterval})");
     }
