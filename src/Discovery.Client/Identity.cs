@@ -40,6 +40,14 @@ public sealed class Identity
     public Task<IReadOnlyList<string>> TenantsAsync(CancellationToken cancellationToken = default) =>
         _calls.RunAsync("list of tenants", () => Grain.ListTenantsAsync(), cancellationToken);
 
+    /// <summary>A tenant's quota: its limits and what its VEs and images hold (the tenant itself, or administrators).</summary>
+    public Task<QuotaStatus> QuotaAsync(string tenant, CancellationToken cancellationToken = default) =>
+        _calls.RunAsync($"quota of {tenant}", () => _grains.GetGrain<ITenantQuotaGrain>(tenant).GetAsync(), cancellationToken);
+
+    /// <summary>Sets a tenant's limits (administrators); null leaves a resource unlimited.</summary>
+    public Task<QuotaStatus> SetQuotaAsync(string tenant, QuotaLimits limits, CancellationToken cancellationToken = default) =>
+        _calls.RunAsync($"quota of {tenant}", () => _grains.GetGrain<ITenantQuotaGrain>(tenant).SetLimitsAsync(limits), cancellationToken);
+
     /// <summary>The most recent refusals, newest last.</summary>
     public Task<IReadOnlyList<AuditEntry>> AuditAsync(int count = 100, CancellationToken cancellationToken = default) =>
         _calls.RunAsync("audit log", () => Grain.GetAuditAsync(count), cancellationToken);

@@ -71,6 +71,28 @@ public static class IdentityCommands
             Issued(cli, await (await cli.ClientAsync(ct)).Identity.IssueKeyAsync(parse.GetValue(keyName)!, Role.Tenant, Days(parse.GetValue(keyValid)), ct));
             return 0;
         });
+        var quotaName = new Argument<string>("name") { Description = "The tenant" };
+        var vcpus = new Option<int?>("--vcpus") { Description = "The most vCPUs its VMs may have together" };
+        var memory = new Option<long?>("--memory-mib") { Description = "The most memory (MiB) its VMs may have together" };
+        var vms = new Option<int?>("--vms") { Description = "The most VMs" };
+        var imageMiB = new Option<long?>("--image-mib") { Description = "The most MiB of imported images" };
+        var quota = new Command("quota", "Show a tenant's quota, or set it (administrators) with any of the limits") { quotaName, vcpus, memory, vms, imageMiB };
+        quota.SetAction(async (parse, ct) =>
+        {
+            var cli = context(parse);
+            var identity = (await cli.ClientAsync(ct)).Identity;
+            var limits = new QuotaLimits(parse.GetValue(vcpus), parse.GetValue(memory), parse.GetValue(vms), parse.GetValue(imageMiB) * 1048576);
+            var status = limits == new QuotaLimits()
+                ? await identity.QuotaAsync(parse.GetValue(quotaName)!, ct)
+                : await identity.SetQuotaAsync(parse.GetValue(quotaName)!, limits, ct);
+            cli.Out.Print(status, q => new Table("RESOURCE", "USED", "LIMIT")
+                .Row("vCPUs", q.Used.Vcpus, q.Limits.Vcpus?.ToString() ?? "-")
+                .Row("memory MiB", q.Used.MemoryMiB, q.Limits.MemoryMiB?.ToString() ?? "-")
+                .Row("VMs", q.Used.Vms, q.Limits.Vms?.ToString() ?? "-")
+                .Row("image MiB", q.Used.ImageBytes / 1048576, q.Limits.ImageBytes is { } b ? (b / 1048576).ToString() : "-"));
+            return 0;
+        });
+        tenant.Subcommands.Add(quota);
         tenant.Subcommands.Add(create);
         tenant.Subcommands.Add(ls);
         tenant.Subcommands.Add(key);

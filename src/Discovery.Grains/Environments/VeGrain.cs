@@ -4,6 +4,7 @@ using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Placement;
+using Discovery.Abstractions.Security;
 using Discovery.Abstractions.Sites;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Grains.Sites;
@@ -38,6 +39,11 @@ public sealed class VeGrain(
 
     private IVeDirectoryGrain Directory => GrainFactory.GetGrain<IVeDirectoryGrain>(0);
 
+    private ITenantQuotaGrain Quota => GrainFactory.GetGrain<ITenantQuotaGrain>(Id.Tenant);
+
+    private static QuotaUsage Usage(VeSpec spec) => spec.Instances()
+        .Aggregate(QuotaUsage.None, (sum, i) => sum + new QuotaUsage(i.Template.Vcpus, i.Template.MemoryMiB, 1));
+
     /// <inheritdoc />
     public Task<VeInfo> ConfigureAsync(VeSpec spec, string requestId) => OnceAsync(requestId, "configure", async () =>
     {
@@ -63,7 +69,18 @@ public sealed class VeGrain(
         var locality = near ?? spec.Near ?? Locality.NearCaller();
         var requester = await ResolveAsync(locality);
         var total = spec.Instances().Count * 2;
-        var plan = await ReserveAsync(PlacementProblem.For(spec), requester, locality.MaxRttMs, "deploy", total);
+        // The tenant's quota is held before any node reserves anything, and given back if the deployment fails.
+        await Quota.ReserveAsync(Id.ToString(), Usage(spec));
+        IReadOnlyDictionary<string, Candidate> plan;
+        try
+        {
+            plan = await ReserveAsync(PlacementProblem.For(spec), requester, locality.MaxRttMs, "deploy", total);
+        }
+        catch
+        {
+            await Quota.ReleaseAsync(Id.ToString());
+            throw;
+        }
         R.Requester = requester;
         foreach (var (vm, candidate) in plan)
             R.Nodes[vm] = candidate.Host.Node;
@@ -85,6 +102,7 @@ public sealed class VeGrain(
             R.Nodes.Clear();
             R.Requester = null;
             await record.WriteStateAsync();
+            await Quota.ReleaseAsync(Id.ToString());
             throw new PlacementFailedException($"VE {Id}: a VM failed to start, nothing is left deployed: {e.Message}");
         }
         R.Status = VeStatus.Running;
@@ -193,6 +211,7 @@ public sealed class VeGrain(
             var gone = new VeInfo(Id.ToString(), VeStatus.None, null, null, []);
             await record.ClearStateAsync();
             await Directory.RemoveAsync(Id.ToString());
+            await Quota.ReleaseAsync(Id.ToString());
             await ProgressAsync("delete", 1, 1, "deleted");
             return gone;
         });

@@ -1,4 +1,5 @@
 using Discovery.Abstractions.Images;
+using Discovery.Abstractions.Security;
 using Discovery.Abstractions.Sites;
 using Discovery.Grains.Environments;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,10 @@ public sealed class ImageGrain(
     private string Name => this.GetPrimaryKeyString();
 
     private ImageRecord R => record.State;
+
+    private string QuotaHolder => $"image:{Name}";
+
+    private ITenantQuotaGrain Quota(string owner) => GrainFactory.GetGrain<ITenantQuotaGrain>(owner);
 
     /// <summary>The tenant that imported the image; null for a declared image or none.</summary>
     public string? Owner => R.Manifest is null ? null : R.Owner;
@@ -67,6 +72,8 @@ public sealed class ImageGrain(
         if (missing.Count > 0)
             throw new ImageOperationException($"image {Name}: {missing.Count} of its {ids.Count} chunks are not in site {site}'s store (first: {missing[0]}); upload them before committing");
 
+        // Counted against the owner's quota before anything is referenced; given back if the import fails.
+        await Quota(owner).ReserveAsync(QuotaHolder, new QuotaUsage(ImageBytes: manifest.Size));
         (R.Manifest, R.Owner, R.State) = (manifest, owner, ImageState.Importing);
         await record.WriteStateAsync();
         try
@@ -85,6 +92,7 @@ public sealed class ImageGrain(
             logger.LogWarning("Image {Image}: import failed, undoing it: {Problem}", Name, e.Message);
             await ReleaseChunksAsync();
             await record.ClearStateAsync();
+            await Quota(owner).ReleaseAsync(QuotaHolder);
             throw new ImageOperationException($"image {Name}: import failed and was undone: {e.Message}");
         }
         R.State = ImageState.Ready;
@@ -126,6 +134,8 @@ public sealed class ImageGrain(
             R.State = ImageState.Deleting;
             await record.WriteStateAsync();
             await ReleaseChunksAsync();
+            if (R.Owner is { } owner)
+                await Quota(owner).ReleaseAsync(QuotaHolder);
         }
         await record.ClearStateAsync();
         await GrainFactory.GetGrain<IImageDirectoryGrain>(0).RemoveAsync(Name);

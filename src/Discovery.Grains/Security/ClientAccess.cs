@@ -71,6 +71,11 @@ public static class ClientAccess
         [typeof(IApiKeyGrain)] = (Internal, new()),
         [typeof(ITenantDirectoryGrain)] = (Internal, new()),
         [typeof(IAuditGrain)] = (Internal, new()),
+        [typeof(ITenantQuotaGrain)] = (Internal, new()
+        {
+            [nameof(ITenantQuotaGrain.GetAsync)] = OwnerOfKey("quota", k => k),
+            [nameof(ITenantQuotaGrain.SetLimitsAsync)] = Admin,
+        }),
     };
 
     /// <summary>Every grain interface the table covers.</summary>

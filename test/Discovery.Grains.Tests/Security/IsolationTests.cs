@@ -56,7 +56,7 @@ public sealed class IsolationTests(SecureClusterFixture fixture)
             foreach (var method in Methods(grain).Where(m => !OpenToTenants.Contains($"{grain.Name}.{m.Name}")))
             {
                 var name = $"{grain.Name}.{method.Name}";
-                var target = Grain(grain, ve, vm, image);
+                var target = Grain(grain, owner, ve, vm, image);
                 var call = () => SecureClusterFixture.CallAsAsync(otherKey, () => (Task)method.Invoke(target, Arguments(method))!);
                 if (method.GetCustomAttribute<OneWayAttribute>() is not null)
                 {
@@ -153,7 +153,7 @@ public sealed class IsolationTests(SecureClusterFixture fixture)
     }
 
     // The first tenant's grain for interfaces keyed by its things; a plausible key for the rest.
-    private IGrain Grain(Type grain, string ve, string vm, string image)
+    private IGrain Grain(Type grain, string owner, string ve, string vm, string image)
     {
         if (typeof(IGrainWithIntegerKey).IsAssignableFrom(grain))
             return fixture.Client.GetGrain(grain, 0L);
@@ -164,6 +164,7 @@ public sealed class IsolationTests(SecureClusterFixture fixture)
             nameof(IVeGrain) => ve,
             nameof(Abstractions.VirtualMachines.IVmGrain) => vm,
             nameof(Abstractions.Images.IImageGrain) => image,
+            nameof(ITenantQuotaGrain) => owner,
             nameof(ISiteGrain) or nameof(Abstractions.Images.ISiteChunkStoreGrain) => "lyon",
             _ => "lyon/n-x",
         };
