@@ -33,7 +33,11 @@ public sealed class DiscoveryClient : IAsyncDisposable
         Events = new Events(Grains, calls);
         Images = new Images(Grains, calls, () => _callerSite.Name);
         Identity = new Identity(Grains, calls);
+        Policies = new Policies(Grains, calls);
     }
+
+    /// <summary>Security policies of the tenant and its VEs: jurisdiction, exclusive nodes, co-location, distance.</summary>
+    public Policies Policies { get; }
 
     /// <summary>Who this client is, and the administrators' tenants, keys, tokens and audit log.</summary>
     public Identity Identity { get; }

@@ -27,6 +27,7 @@ public sealed class VeGrain(
     SiteTopology topology,
     IOptions<PlacementOptions> options,
     TimeProvider time,
+    Security.PolicyEnforcement policies,
     ILogger<VeGrain> logger) : Grain, IVeGrain
 {
     // How many nearest nodes the first coordinate search asks for, and the most it ever asks for.
@@ -40,6 +41,13 @@ public sealed class VeGrain(
     private IVeDirectoryGrain Directory => GrainFactory.GetGrain<IVeDirectoryGrain>(0);
 
     private ITenantQuotaGrain Quota => GrainFactory.GetGrain<ITenantQuotaGrain>(Id.Tenant);
+
+    // The one policy check of every placement and move of this VE's VMs (deploy, relocate, the schedulers' moves).
+    private async Task RequirePolicyAsync(string action, string vm, string node, string? image)
+    {
+        if (await policies.RefuseVmAsync(action, Id.Vm(vm).Value, node, image) is { } refusal)
+            throw new PolicyViolationException($"VE {Id}: {refusal}");
+    }
 
     private static QuotaUsage Usage(VeSpec spec) => spec.Instances()
         .Aggregate(QuotaUsage.None, (sum, i) => sum + new QuotaUsage(i.Template.Vcpus, i.Template.MemoryMiB, 1));
@@ -150,6 +158,9 @@ public sealed class VeGrain(
         var requester = await ResolveAsync(to);
         var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
         var plan = await PlanAsync(PlacementProblem.For(spec, current, moving), requester, to.MaxRttMs);
+        var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
+        foreach (var (name, candidate) in plan.Where(p => p.Value.Host.Node != R.Nodes[p.Key]))
+            await RequirePolicyAsync("relocate", name, candidate.Host.Node, templates[name].Image);
         var moved = new List<(string Vm, string From)>();
         var total = plan.Count;
         try
@@ -195,6 +206,7 @@ public sealed class VeGrain(
             .OfType<string>().ToList();
         if (refusals.Count > 0)
             throw new VeOperationException($"VE {Id}: {vm} may not move to {node}: {string.Join("; ", refusals)}");
+        await RequirePolicyAsync("move", vm, node, spec.Instances().First(i => i.Vm == vm).Template.Image);
         await Vm(vm).MigrateAsync(node);
         R.Nodes[vm] = node;
         await record.WriteStateAsync();
@@ -251,11 +263,17 @@ public sealed class VeGrain(
             {
                 foreach (var (vm, candidate) in plan)
                 {
+                    await RequirePolicyAsync(operation, vm, candidate.Host.Node, templates[vm].Image);
                     await Vm(vm).DefineAsync(templates[vm].Spec, candidate.Host.Node);
                     reserved.Add(vm);
                     await ProgressAsync(operation, reserved.Count, total, $"{vm} reserved on {candidate.Host.Node} ({candidate.RttMs:0.#} ms away)");
                 }
                 return plan;
+            }
+            catch (PolicyViolationException)
+            {
+                await RemoveVmsAsync(reserved);
+                throw;
             }
             catch (Exception e) when (e is InsufficientCapacityException or VmTransitionException or SiteUnavailableException)
             {

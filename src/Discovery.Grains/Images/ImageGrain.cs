@@ -15,6 +15,7 @@ public sealed class ImageGrain(
     [PersistentState("image", StorageNames.State)] IPersistentState<ImageRecord> record,
     LatencyEstimator latency,
     IOptions<ImageOptions> options,
+    Security.PolicyEnforcement policies,
     ILogger<ImageGrain> logger) : Grain, IImageGrain, Security.IOwnedGrain
 {
     private const int Parallel = 16;
@@ -155,6 +156,8 @@ public sealed class ImageGrain(
     {
         var up = (await GrainFactory.GetGrain<IClusterOverviewGrain>(0).GetSitesAsync()).Where(s => s.IsUp).Select(s => s.Name).ToList();
         var wanted = Math.Min(options.Value.Replicas, up.Count);
+        // Copies go only where the owner's policy lets its data be (the same decision point as placement).
+        var allowed = R.Owner is { } owner ? await policies.AllowedSitesAsync(owner, $"replicate image {Name}", up) : up;
         var chunks = await InfosAsync(ids);
         var plan = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var chunk in chunks)
@@ -162,7 +165,7 @@ public sealed class ImageGrain(
             var live = chunk.Sites.Where(up.Contains).ToList();
             if (live.Count == 0)
                 throw new ChunkUnavailableException($"chunk {chunk.Id} has no replica on a site that is up");
-            foreach (var target in Targets(live, up).Take(wanted - live.Count))
+            foreach (var target in Targets(live, allowed).Take(wanted - live.Count))
                 (plan.TryGetValue(target, out var list) ? list : plan[target] = []).Add(chunk.Id);
         }
         var copies = await Task.WhenAll(plan.Select(p => GrainFactory.GetGrain<ISiteChunkStoreGrain>(p.Key).FetchAsync(p.Value, Name)));

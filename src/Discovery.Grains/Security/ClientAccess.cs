@@ -71,6 +71,7 @@ public static class ClientAccess
         [typeof(IApiKeyGrain)] = (Internal, new()),
         [typeof(ITenantDirectoryGrain)] = (Internal, new()),
         [typeof(IAuditGrain)] = (Internal, new()),
+        [typeof(ISecurityPolicyGrain)] = (OwnerOfKey("policy scope", k => k.Split('/')[0]), new()),
         [typeof(ITenantQuotaGrain)] = (Internal, new()
         {
             [nameof(ITenantQuotaGrain.GetAsync)] = OwnerOfKey("quota", k => k),

@@ -82,7 +82,7 @@ public sealed class IdentityGrain(IOptions<SecurityOptions> options, TimeProvide
         }
         catch (FormatException e)
         {
-            throw new ArgumentException($"'{name}' cannot name a tenant: {e.Message}", nameof(name), e);
+            throw new ArgumentException($"'{name}' cannot name a tenant: {e.Message}", nameof(name));
         }
     }
 }

@@ -13,6 +13,7 @@ public static class SecurityExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<CredentialVerifier>();
         silo.Services.TryAddSingleton<AuditTrail>();
+        silo.Services.TryAddSingleton<PolicyEnforcement>();
         silo.AddIncomingGrainCallFilter<SecurityCallFilter>();
         return silo;
     }

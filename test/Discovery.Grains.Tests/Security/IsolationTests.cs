@@ -164,7 +164,7 @@ public sealed class IsolationTests(SecureClusterFixture fixture)
             nameof(IVeGrain) => ve,
             nameof(Abstractions.VirtualMachines.IVmGrain) => vm,
             nameof(Abstractions.Images.IImageGrain) => image,
-            nameof(ITenantQuotaGrain) => owner,
+            nameof(ITenantQuotaGrain) or nameof(ISecurityPolicyGrain) => owner,
             nameof(ISiteGrain) or nameof(Abstractions.Images.ISiteChunkStoreGrain) => "lyon",
             _ => "lyon/n-x",
         };
