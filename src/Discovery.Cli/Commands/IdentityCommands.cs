@@ -39,7 +39,7 @@ public static class IdentityCommands
             return 0;
         });
 
-        return [login, logout, whoami, Tenant(context), Key(context), Token(context), Audit(context)];
+        return [login, logout, whoami, Tenant(context), Key(context), Token(context), Audit(context), Policy(context)];
     }
 
     private static Command Tenant(Func<ParseResult, CliContext> context)
@@ -138,6 +138,39 @@ public static class IdentityCommands
             return 0;
         });
         return token;
+    }
+
+    private static Command Policy(Func<ParseResult, CliContext> context)
+    {
+        var policy = new Command("policy", "Security policies of a tenant or a VE: where its VMs and images may be, with whom they share nodes");
+        var scope = new Argument<string>("scope") { Description = "The tenant (acme) or one of its VEs (acme/shop)" };
+        var file = new Option<FileInfo?>("--file", "-f") { Description = "The policy (YAML, see docs/security.md)" };
+        var clear = new Option<bool>("--clear") { Description = "Detach the policy" };
+        var set = new Command("set", "Attach a policy (or --clear it); a policy that does not parse is refused with its line and column") { scope, file, clear };
+        set.SetAction(async (parse, ct) =>
+        {
+            var cli = context(parse);
+            var text = parse.GetValue(clear) ? null
+                : parse.GetValue(file) is { } f ? await File.ReadAllTextAsync(f.FullName, ct)
+                : throw new ArgumentException("policy set needs -f FILE or --clear");
+            var target = parse.GetValue(scope)!;
+            await (await cli.ClientAsync(ct)).Policies.SetAsync(target, text, ct);
+            cli.Out.Say(text is null ? $"policy of {target} detached" : $"policy of {target} attached");
+            return 0;
+        });
+        var shownScope = new Argument<string>("scope") { Description = "The tenant or one of its VEs" };
+        var show = new Command("show", "Print the policy attached to a tenant or a VE") { shownScope };
+        show.SetAction(async (parse, ct) =>
+        {
+            var cli = context(parse);
+            var target = parse.GetValue(shownScope)!;
+            var text = await (await cli.ClientAsync(ct)).Policies.GetAsync(target, ct);
+            cli.Out.Print(new { scope = target, policy = text }, p => new Table("SCOPE", "POLICY").Row(p.scope, p.policy ?? "(none)"));
+            return 0;
+        });
+        policy.Subcommands.Add(set);
+        policy.Subcommands.Add(show);
+        return policy;
     }
 
     private static Command Audit(Func<ParseResult, CliContext> context)
