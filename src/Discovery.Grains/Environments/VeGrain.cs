@@ -42,6 +42,23 @@ public sealed class VeGrain(
 
     private ITenantQuotaGrain Quota => GrainFactory.GetGrain<ITenantQuotaGrain>(Id.Tenant);
 
+    // Plans with the policies' site clauses added as constraints, so the search itself avoids what they forbid; a plan
+    // that fails because of them says which policy and clause kept it in.
+    private async Task<T> WithinPoliciesAsync<T>(Func<VeSpec, Task<T>> plan, VeSpec spec)
+    {
+        var (extra, clauses) = await policies.SteeringAsync(Id);
+        if (extra.Count == 0)
+            return await plan(spec);
+        try
+        {
+            return await plan(spec with { Constraints = [.. spec.Constraints ?? [], .. extra] });
+        }
+        catch (PlacementFailedException e)
+        {
+            throw new PolicyViolationException($"{e.Message} — within the sites allowed by {clauses}");
+        }
+    }
+
     // The one policy check of every placement and move of this VE's VMs (deploy, relocate, the schedulers' moves).
     private async Task RequirePolicyAsync(string action, string vm, string node, string? image)
     {
@@ -82,7 +99,7 @@ public sealed class VeGrain(
         IReadOnlyDictionary<string, Candidate> plan;
         try
         {
-            plan = await ReserveAsync(PlacementProblem.For(spec), requester, locality.MaxRttMs, "deploy", total);
+            plan = await WithinPoliciesAsync(async steered => await ReserveAsync(PlacementProblem.For(steered), requester, locality.MaxRttMs, "deploy", total), spec);
         }
         catch
         {
@@ -157,7 +174,7 @@ public sealed class VeGrain(
 
         var requester = await ResolveAsync(to);
         var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
-        var plan = await PlanAsync(PlacementProblem.For(spec, current, moving), requester, to.MaxRttMs);
+        var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, moving), requester, to.MaxRttMs), spec);
         var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
         foreach (var (name, candidate) in plan.Where(p => p.Value.Host.Node != R.Nodes[p.Key]))
             await RequirePolicyAsync("relocate", name, candidate.Host.Node, templates[name].Image);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Discovery.Abstractions.Environments;
+using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Security;
 using Discovery.Abstractions.VirtualMachines;
@@ -31,6 +32,18 @@ public sealed class PolicyEnforcement(IGrainFactory grains, LatencyEstimator lat
             await PoliciesAsync(tenant, ve), node, neighbours, to => latency.SiteRttMs(site, to),
             // No image is encrypted at rest yet: a VM booting one is refused by an encrypted-images clause.
             ImageEncrypted: image is null ? null : false));
+    }
+
+    /// <summary>
+    /// The constraints that steer the placement of <paramref name="ve"/>'s VMs clear of its policies' forbidden sites,
+    /// and the clauses they come from, for the message of a placement that fails because of them.
+    /// </summary>
+    public async Task<(IReadOnlyList<PlacementConstraint> Constraints, string Clauses)> SteeringAsync(VeId ve)
+    {
+        var policies = await PoliciesAsync(ve.Tenant, ve.ToString());
+        var clauses = policies.SelectMany(p => p.Policy.Clauses.Where(c => c is AllowSites or ForbidSites)
+            .Select(c => $"policy '{p.Policy.Name}' of {p.Owner}, clause {c.Keyword} (line {c.Line})"));
+        return (PolicySteering.Constraints(policies), string.Join("; ", clauses));
     }
 
     /// <summary>The sites among <paramref name="sites"/> where <paramref name="tenant"/>'s policy lets its data be.</summary>
