@@ -32,6 +32,28 @@ public static class ClientAccess
     /// <summary>Any authenticated caller: answers that reveal no tenant's things (or that the grain filters by caller).</summary>
     public static readonly AccessRule Authenticated = new("authenticated", (_, _) => null);
 
+    /// <summary>
+    /// Subscribing to a stream: a VE's progress only for its tenant, the infrastructure's events only for
+    /// administrators. Checked on the calls a client makes to Orleans' stream pub-sub grain, whose key names the
+    /// stream as <c>provider/namespace/key</c>.
+    /// </summary>
+    public static readonly AccessRule Streams = new("stream", (caller, call) =>
+    {
+        var parts = call.TargetId.Key.ToString()!.Split('/', 3);
+        if (parts.Length < 3)
+            return null;
+        var key = parts[2];
+        return parts[1] switch
+        {
+            VeStreams.Namespace => caller.MayActFor(key.Split('/')[0]) ? null : $"the progress of VE {key} belongs to another tenant",
+            Abstractions.Events.DiscoveryStreams.Namespace => caller.IsAdmin ? null : "the infrastructure's events are for administrators",
+            _ => null,
+        };
+    });
+
+    // Orleans' own grain that keeps who listens to which stream; its name is stable across Orleans versions.
+    private const string StreamPubSubInterface = "IPubSubRendezvousGrain";
+
     private static readonly Dictionary<Type, (AccessRule Default, Dictionary<string, AccessRule> Methods)> Table = new()
     {
         [typeof(IVeGrain)] = (OwnerOfKey("VE", k => VeId.Parse(k).Tenant), new() { [nameof(IVeGrain.MoveVmAsync)] = Admin }),
@@ -89,6 +111,8 @@ public static class ClientAccess
     public static AccessRule? For(MethodInfo method)
     {
         var type = method.DeclaringType!;
+        if (type.Name == StreamPubSubInterface)
+            return Streams;
         if (type.Assembly != typeof(IVeGrain).Assembly)
             return null;
         if (!Table.TryGetValue(type, out var entry))
