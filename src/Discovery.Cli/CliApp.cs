@@ -21,26 +21,40 @@ public static class CliApp
         var gateways = new Option<string[]>("--gateway") { Description = "A gateway as host:port (repeat for several); default $DISCOVERY_GATEWAYS or the embedded demo's", Recursive = true };
         var connection = new Option<string?>("--connection") { Description = "A PostgreSQL connection string: find the gateways in the cluster's database", Recursive = true };
         var clusterId = new Option<string>("--cluster-id") { Description = "The cluster's id", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DISCOVERY_CLUSTER_ID") ?? "discovery", Recursive = true };
-        var tenant = new Option<string>("--tenant") { Description = "The tenant of VEs named without one", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DISCOVERY_TENANT") ?? "default", Recursive = true };
+        var tenant = new Option<string?>("--tenant") { Description = "The tenant of VEs named without one (default $DISCOVERY_TENANT, else the logged-in tenant, else default)", Recursive = true };
+        var key = new Option<string?>("--key") { Description = "The API key or token to call with (default $DISCOVERY_KEY, else the one `discovery login` saved)", Recursive = true };
+        var credentials = new Option<string>("--credentials") { Description = "The saved-credentials file", DefaultValueFactory = _ => CredentialStore.DefaultPath, Recursive = true };
         var format = new Option<string>("--output", "-o") { Description = "table (for people) or json (for scripts)", DefaultValueFactory = _ => "table", Recursive = true };
         format.AcceptOnlyFromAmong("table", "json");
         var timeout = new Option<double>("--timeout") { Description = "Seconds one call may take", DefaultValueFactory = _ => 120, Recursive = true };
 
         var root = new RootCommand("discovery: sites, nodes and virtual environments of a Discovery.Orleans cluster")
         {
-            gateways, connection, clusterId, tenant, format, timeout,
+            gateways, connection, clusterId, tenant, key, credentials, format, timeout,
         };
         CliContext? context = null;
-        CliContext Context(ParseResult parse) => context ??= new CliContext(
-            new Printer(output, error, parse.GetValue(format) == "json"),
-            parse.GetValue(tenant)!,
-            new CliConnection(
-                parse.GetValue(gateways) is { Length: > 0 } g ? g : DefaultGateways(),
-                parse.GetValue(connection),
-                parse.GetValue(clusterId)!,
-                TimeSpan.FromSeconds(parse.GetValue(timeout))),
-            connect ?? ConnectAsync);
-        foreach (var command in InfrastructureCommands.Create(Context).Concat(VeCommands.Create(Context)).Append(EventCommands.Create(Context)).Append(ImageCommands.Create(Context)))
+        CliContext Context(ParseResult parse)
+        {
+            if (context is not null)
+                return context;
+            var store = new CredentialStore(parse.GetValue(credentials)!);
+            var cluster = parse.GetValue(clusterId)!;
+            var saved = store.Read(cluster);
+            var credential = parse.GetValue(key) ?? NonEmpty(Environment.GetEnvironmentVariable("DISCOVERY_KEY")) ?? saved?.Key;
+            return context = new CliContext(
+                new Printer(output, error, parse.GetValue(format) == "json"),
+                parse.GetValue(tenant) ?? Environment.GetEnvironmentVariable("DISCOVERY_TENANT") ?? saved?.Tenant ?? "default",
+                new CliConnection(
+                    parse.GetValue(gateways) is { Length: > 0 } g ? g : DefaultGateways(),
+                    parse.GetValue(connection),
+                    cluster,
+                    TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    credential),
+                connect ?? ConnectAsync,
+                store);
+        }
+        foreach (var command in InfrastructureCommands.Create(Context).Concat(VeCommands.Create(Context)).Append(EventCommands.Create(Context)).Append(ImageCommands.Create(Context))
+                     .Concat(IdentityCommands.Create(Context)))
             root.Subcommands.Add(command);
 
         var parsed = root.Parse(args);
@@ -73,6 +87,7 @@ public static class CliApp
         // InvalidVeSpecException is an ArgumentException: a spec the cluster refuses is bad input too.
         VeSpecFileException or ArgumentException or FormatException => UsageError,
         OperationCanceledException => Failed,
+        UnauthorizedAccessException => Failed,
         NotFoundException or PlacementFailedException or VeOperationException or DiscoveryConnectionException or TimeoutException => Failed,
         Abstractions.Images.ChunkUnavailableException => Failed,
         InvalidOperationException => Failed,
@@ -85,6 +100,8 @@ public static class CliApp
         OperationCanceledException => "cancelled",
         _ => e.Message,
     };
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static string[] DefaultGateways() =>
         Environment.GetEnvironmentVariable("DISCOVERY_GATEWAYS") is { Length: > 0 } list
@@ -100,5 +117,6 @@ public static class CliApp
             ClusterId = c.ClusterId,
             ConnectTimeout = TimeSpan.FromSeconds(10),
             CallTimeout = c.Timeout,
+            Credential = c.Credential,
         }, ct);
 }

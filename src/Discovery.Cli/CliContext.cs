@@ -8,12 +8,20 @@ namespace Discovery.Cli;
 /// <param name="Connection">A PostgreSQL connection string (clustering through the database).</param>
 /// <param name="ClusterId">The cluster's id.</param>
 /// <param name="Timeout">The time limit of one call.</param>
-public sealed record CliConnection(IReadOnlyList<string> Gateways, string? Connection, string ClusterId, TimeSpan Timeout);
+/// <param name="Credential">The API key or token every call carries, or null.</param>
+public sealed record CliConnection(IReadOnlyList<string> Gateways, string? Connection, string ClusterId, TimeSpan Timeout, string? Credential = null);
 
 /// <summary>What every command gets: the printer, the tenant, and a connection made on first use.</summary>
-public sealed class CliContext(Printer printer, string tenant, CliConnection connection, Func<CliConnection, CancellationToken, Task<DiscoveryClient>> connect) : IAsyncDisposable
+public sealed class CliContext(Printer printer, string tenant, CliConnection connection, Func<CliConnection, CancellationToken, Task<DiscoveryClient>> connect,
+    CredentialStore? credentials = null) : IAsyncDisposable
 {
     private DiscoveryClient? _client;
+
+    /// <summary>How the cluster is reached, with which credential.</summary>
+    public CliConnection Connection => connection;
+
+    /// <summary>Where <c>login</c> saves credentials.</summary>
+    public CredentialStore Credentials => credentials ?? new CredentialStore(CredentialStore.DefaultPath);
 
     /// <summary>Where results go.</summary>
     public Printer Out => printer;

@@ -1,7 +1,9 @@
+using Discovery.Abstractions.Security;
+
 namespace Discovery.Client;
 
-/// <summary>Every facade call goes through here: a time limit, the caller's cancellation, and clear errors.</summary>
-internal sealed class Calls(TimeSpan timeout)
+/// <summary>Every facade call goes through here: the caller's credential, a time limit, the caller's cancellation, and clear errors.</summary>
+internal sealed class Calls(TimeSpan timeout, string? credential = null)
 {
     /// <summary>The time limit of one call.</summary>
     public TimeSpan Timeout => timeout;
@@ -16,13 +18,22 @@ internal sealed class Calls(TimeSpan timeout)
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return await call().WaitAsync(timeout, cancellationToken);
+            return await WithCredential(call).WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"{what} did not answer within {timeout.TotalSeconds:0.#} s; it may still complete " +
                                        "(retry with the same request id to learn its outcome), or raise DiscoveryClientOptions.CallTimeout");
         }
+    }
+
+    // Set inside an async method, the credential flows into every grain call the facade makes for this call and
+    // goes away with it: the caller's own request context is left as it was.
+    private async Task<T> WithCredential<T>(Func<Task<T>> call)
+    {
+        if (credential is not null)
+            RequestContext.Set(SecurityContext.CredentialKey, credential);
+        return await call();
     }
 
     /// <inheritdoc cref="RunAsync{T}"/>

@@ -1,6 +1,7 @@
 using System.Net;
 using Discovery.Abstractions.Environments;
 using Discovery.Abstractions.Events;
+using Discovery.Abstractions.Security;
 using Discovery.Abstractions.Sites;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,17 +22,25 @@ public sealed class DiscoveryClient : IAsyncDisposable
     private readonly IHost? _host;
     private readonly CallerSite _callerSite;
 
-    private DiscoveryClient(IHost? host, IClusterClient grains, CallerSite callerSite, TimeSpan callTimeout)
+    private DiscoveryClient(IHost? host, IClusterClient grains, CallerSite callerSite, TimeSpan callTimeout, string? credential)
     {
         _host = host;
         _callerSite = callerSite;
         Grains = grains;
-        var calls = new Calls(callTimeout);
+        var calls = new Calls(callTimeout, credential);
         VirtualEnvironments = new VirtualEnvironments(Grains, calls);
         Nodes = new Nodes(Grains, calls);
         Events = new Events(Grains, calls);
         Images = new Images(Grains, calls, () => _callerSite.Name);
+        Identity = new Identity(Grains, calls);
+        Policies = new Policies(Grains, calls);
     }
+
+    /// <summary>Security policies of the tenant and its VEs: jurisdiction, exclusive nodes, co-location, distance.</summary>
+    public Policies Policies { get; }
+
+    /// <summary>Who this client is, and the administrators' tenants, keys, tokens and audit log.</summary>
+    public Identity Identity { get; }
 
     /// <summary>VM images: import, list, show dedup and replicas, delete.</summary>
     public Images Images { get; }
@@ -81,6 +90,8 @@ public sealed class DiscoveryClient : IAsyncDisposable
                 client.UseStaticClustering(gateways);
             client.AddMemoryStreams(DiscoveryStreams.Provider);
             client.AddOutgoingGrainCallFilter(callerSite.StampAsync);
+            if (options.Credential is { } credential)
+                client.AddOutgoingGrainCallFilter(new CredentialStamp(credential).StampAsync);
             client.UseConnectionRetryFilter(new RetryUntil(DateTimeOffset.UtcNow + options.ConnectTimeout, options.RetryDelay).ShouldRetry);
         });
         var host = builder.Build();
@@ -88,7 +99,13 @@ public sealed class DiscoveryClient : IAsyncDisposable
         {
             await host.StartAsync(cancellationToken);
             callerSite.Name ??= await host.Services.GetRequiredService<IClusterClient>().GetGrain<IGatewaySiteGrain>(Guid.NewGuid()).GetSiteAsync();
-            return new DiscoveryClient(host, host.Services.GetRequiredService<IClusterClient>(), callerSite, options.CallTimeout);
+            return new DiscoveryClient(host, host.Services.GetRequiredService<IClusterClient>(), callerSite, options.CallTimeout, options.Credential);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // The cluster answered and refused the credential: say that, not "could not connect".
+            host.Dispose();
+            throw;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -104,11 +121,13 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <see cref="IClusterClient"/>). It must have the <c>discovery</c> memory stream provider to watch events.
     /// Disposing the result leaves <paramref name="grains"/> running. Calls made through <paramref name="grains"/>
     /// itself carry no caller site, so "near the caller" means near the site of the silo that receives them.
+    /// Every facade call carries <paramref name="credential"/> when given (calls made through <paramref name="grains"/>
+    /// itself carry what its own request context holds), so one Orleans client can serve several callers.
     /// </summary>
-    public static DiscoveryClient Attach(IClusterClient grains, TimeSpan? callTimeout = null)
+    public static DiscoveryClient Attach(IClusterClient grains, TimeSpan? callTimeout = null, string? credential = null)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        return new DiscoveryClient(null, grains, new CallerSite(), callTimeout ?? new DiscoveryClientOptions().CallTimeout);
+        return new DiscoveryClient(null, grains, new CallerSite(), callTimeout ?? new DiscoveryClientOptions().CallTimeout, credential);
     }
 
     /// <summary>
@@ -173,6 +192,28 @@ public sealed class DiscoveryClient : IAsyncDisposable
             finally
             {
                 RequestContext.Remove(Locality.CallerSiteContextKey);
+            }
+        }
+    }
+
+    // Puts the client's credential on every outgoing call that does not already carry one.
+    private sealed class CredentialStamp(string credential)
+    {
+        public async Task StampAsync(IOutgoingGrainCallContext context)
+        {
+            if (RequestContext.Get(SecurityContext.CredentialKey) is not null)
+            {
+                await context.Invoke();
+                return;
+            }
+            RequestContext.Set(SecurityContext.CredentialKey, credential);
+            try
+            {
+                await context.Invoke();
+            }
+            finally
+            {
+                RequestContext.Remove(SecurityContext.CredentialKey);
             }
         }
     }

@@ -27,6 +27,12 @@ public sealed class DiscoveryClientOptions
     /// </summary>
     public string? Site { get; set; }
 
+    /// <summary>
+    /// The credential every call carries: an API key (<c>dsk_…</c>) or a signed token issued by the cluster's
+    /// administrators. Null for a cluster that runs without security (the embedded demo). Never logged.
+    /// </summary>
+    public string? Credential { get; set; }
+
     /// <summary>How long to keep trying to reach a gateway before giving up.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

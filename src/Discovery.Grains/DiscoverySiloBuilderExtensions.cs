@@ -5,6 +5,7 @@ using Discovery.Grains.Hypervisors;
 using Discovery.Grains.Images;
 using Discovery.Grains.Placement;
 using Discovery.Grains.Scheduling;
+using Discovery.Grains.Security;
 using Discovery.Grains.Sites;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,7 @@ public static class DiscoverySiloBuilderExtensions
     {
         silo.AddSitePlacement(site, catalog);
         silo.AddMemoryStreams(DiscoveryStreams.Provider);
+        silo.AddDiscoverySecurity();
         silo.Services.AddOptions<HypervisorOptions>();
         silo.Services.TryAddSingleton<HypervisorPool>();
         silo.Services.AddOptions<PlacementOptions>();

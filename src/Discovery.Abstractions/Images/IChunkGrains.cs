@@ -102,15 +102,15 @@ public sealed record ImageProgress(
 [Alias("discovery.image-directory")]
 public interface IImageDirectoryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Records an image name (idempotent).</summary>
+    /// <summary>Records an image name and the tenant that owns it, if any (idempotent).</summary>
     [Alias("add")]
-    Task AddAsync(string image);
+    Task AddAsync(string image, string? owner = null);
 
     /// <summary>Forgets an image name (idempotent).</summary>
     [Alias("remove")]
     Task RemoveAsync(string image);
 
-    /// <summary>Every image name, in order.</summary>
+    /// <summary>Every image name, in order; a tenant sees only its own images and those of no tenant.</summary>
     [Alias("list")]
     Task<IReadOnlyList<string>> ListAsync();
 }

@@ -20,6 +20,9 @@ public sealed record VmId
     /// <summary>The libvirt domain name of this VM ('/' becomes '.', which no segment may contain).</summary>
     public string DomainName => Value.Replace('/', '.');
 
+    /// <summary>The tenant owning the VM: the first part of a three-part id, else null (a VM of no tenant).</summary>
+    public string? Tenant => Value.Split('/') is { Length: 3 } parts ? parts[0] : null;
+
     /// <summary>Parses an id; throws <see cref="FormatException"/> naming the problem.</summary>
     public static VmId Parse(string? value) =>
         Validate(value) is { } problem ? throw new FormatException(problem) : new VmId(value!);

@@ -1,4 +1,5 @@
 using Discovery.Abstractions.Environments;
+using Discovery.Abstractions.Security;
 
 namespace Discovery.Grains.Environments;
 
@@ -36,9 +37,13 @@ public sealed class VeDirectoryGrain(
             throw new ArgumentOutOfRangeException(nameof(offset), offset, "the offset must not be negative");
         if (count is < 0 or > MaxPage)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"a page holds 0 to {MaxPage} VEs");
+        // A tenant pages through its own VEs only: the totals must not reveal how many others have.
+        var visible = SecurityContext.Caller is { IsAdmin: false } tenant
+            ? state.State.Ves.Where(v => tenant.MayActFor(VeId.Parse(v).Tenant))
+            : state.State.Ves;
         var matching = string.IsNullOrWhiteSpace(filter)
-            ? state.State.Ves.ToList()
-            : state.State.Ves.Where(v => v.Contains(filter.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+            ? visible.ToList()
+            : visible.Where(v => v.Contains(filter.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
         return Task.FromResult(new VePage(matching.Skip(offset).Take(count).ToList(), matching.Count));
     }
 }

@@ -4,6 +4,7 @@ using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Placement;
+using Discovery.Abstractions.Security;
 using Discovery.Abstractions.Sites;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Grains.Reliability;
@@ -27,6 +28,7 @@ public sealed class VeGrain(
     SiteTopology topology,
     IOptions<PlacementOptions> options,
     TimeProvider time,
+    Security.PolicyEnforcement policies,
     ILogger<VeGrain> logger) : Grain, IVeGrain, IVeRecoveryGrain
 {
     // How many nearest nodes the first coordinate search asks for, and the most it ever asks for.
@@ -38,6 +40,35 @@ public sealed class VeGrain(
     private VeRecord R => record.State;
 
     private IVeDirectoryGrain Directory => GrainFactory.GetGrain<IVeDirectoryGrain>(0);
+
+    private ITenantQuotaGrain Quota => GrainFactory.GetGrain<ITenantQuotaGrain>(Id.Tenant);
+
+    // Plans with the policies' site clauses added as constraints, so the search itself avoids what they forbid; a plan
+    // that fails because of them says which policy and clause kept it in.
+    private async Task<T> WithinPoliciesAsync<T>(Func<VeSpec, Task<T>> plan, VeSpec spec)
+    {
+        var (extra, clauses) = await policies.SteeringAsync(Id);
+        if (extra.Count == 0)
+            return await plan(spec);
+        try
+        {
+            return await plan(spec with { Constraints = [.. spec.Constraints ?? [], .. extra] });
+        }
+        catch (PlacementFailedException e)
+        {
+            throw new PolicyViolationException($"{e.Message} — within the sites allowed by {clauses}");
+        }
+    }
+
+    // The one policy check of every placement and move of this VE's VMs (deploy, relocate, the schedulers' moves).
+    private async Task RequirePolicyAsync(string action, string vm, string node, string? image)
+    {
+        if (await policies.RefuseVmAsync(action, Id.Vm(vm).Value, node, image) is { } refusal)
+            throw new PolicyViolationException($"VE {Id}: {refusal}");
+    }
+
+    private static QuotaUsage Usage(VeSpec spec) => spec.Instances()
+        .Aggregate(QuotaUsage.None, (sum, i) => sum + new QuotaUsage(i.Template.Vcpus, i.Template.MemoryMiB, 1));
 
     /// <inheritdoc />
     public Task<VeInfo> ConfigureAsync(VeSpec spec, string requestId) => OnceAsync(requestId, "configure", async () =>
@@ -64,7 +95,18 @@ public sealed class VeGrain(
         var locality = near ?? spec.Near ?? Locality.NearCaller();
         var requester = await ResolveAsync(locality);
         var total = spec.Instances().Count * 2;
-        var plan = await ReserveAsync(PlacementProblem.For(spec), requester, locality.MaxRttMs, "deploy", total);
+        // The tenant's quota is held before any node reserves anything, and given back if the deployment fails.
+        await Quota.ReserveAsync(Id.ToString(), Usage(spec));
+        IReadOnlyDictionary<string, Candidate> plan;
+        try
+        {
+            plan = await WithinPoliciesAsync(async steered => await ReserveAsync(PlacementProblem.For(steered), requester, locality.MaxRttMs, "deploy", total), spec);
+        }
+        catch
+        {
+            await Quota.ReleaseAsync(Id.ToString());
+            throw;
+        }
         R.Requester = requester;
         foreach (var (vm, candidate) in plan)
             R.Nodes[vm] = candidate.Host.Node;
@@ -86,6 +128,7 @@ public sealed class VeGrain(
             R.Nodes.Clear();
             R.Requester = null;
             await record.WriteStateAsync();
+            await Quota.ReleaseAsync(Id.ToString());
             throw new PlacementFailedException($"VE {Id}: a VM failed to start, nothing is left deployed: {e.Message}");
         }
         R.Status = VeStatus.Running;
@@ -132,7 +175,10 @@ public sealed class VeGrain(
 
         var requester = await ResolveAsync(to);
         var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
-        var plan = await PlanAsync(PlacementProblem.For(spec, current, moving), requester, to.MaxRttMs);
+        var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, moving), requester, to.MaxRttMs), spec);
+        var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
+        foreach (var (name, candidate) in plan.Where(p => p.Value.Host.Node != R.Nodes[p.Key]))
+            await RequirePolicyAsync("relocate", name, candidate.Host.Node, templates[name].Image);
         var moved = new List<(string Vm, string From)>();
         var total = plan.Count;
         try
@@ -178,6 +224,7 @@ public sealed class VeGrain(
             .OfType<string>().ToList();
         if (refusals.Count > 0)
             throw new VeOperationException($"VE {Id}: {vm} may not move to {node}: {string.Join("; ", refusals)}");
+        await RequirePolicyAsync("move", vm, node, spec.Instances().First(i => i.Vm == vm).Template.Image);
         await Vm(vm).MigrateAsync(node);
         R.Nodes[vm] = node;
         await record.WriteStateAsync();
@@ -220,7 +267,10 @@ public sealed class VeGrain(
             if (requester.Node is not null && !topology.SitesUp().Contains(requester.Site))
                 requester = new Requester(requester.Site);
             var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
-            var plan = await PlanAsync(PlacementProblem.For(spec, current, waiting), requester, null);
+            var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, waiting), requester, null), spec);
+            var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
+            foreach (var vm in waiting)
+                await RequirePolicyAsync("ha-restart", vm, plan[vm].Host.Node, templates[vm].Image);
             foreach (var vm in waiting)
             {
                 var target = plan[vm].Host.Node;
@@ -232,7 +282,7 @@ public sealed class VeGrain(
                 await ProgressAsync("recover", waiting.Count - R.AwaitingCapacity.Count(a => waiting.Contains(a.Key)), waiting.Count, $"{vm} restarted on {target} ({why})");
             }
         }
-        catch (Exception e) when (e is PlacementFailedException or InsufficientCapacityException or VmTransitionException or SiteUnavailableException or VeOperationException)
+        catch (Exception e) when (e is PlacementFailedException or InsufficientCapacityException or VmTransitionException or SiteUnavailableException or VeOperationException or PolicyViolationException)
         {
             logger.LogWarning("VE {Ve}: {Count} protected VM(s) wait for capacity: {Reason}", Id, R.AwaitingCapacity.Count, e.Message);
             foreach (var (vm, why) in R.AwaitingCapacity)
@@ -277,8 +327,9 @@ public sealed class VeGrain(
             var gone = new VeInfo(Id.ToString(), VeStatus.None, null, null, []);
             await record.ClearStateAsync();
             await Directory.RemoveAsync(Id.ToString());
-            // The VE's subnet and VNI go back to the pools (IPAM: Networks/TenantNetworkGrain).
+            // The VE's subnet and VNI go back to the pools (IPAM: Networks/TenantNetworkGrain), its resources to its quota.
             await GrainFactory.GetGrain<Abstractions.Networks.ITenantNetworkGrain>(Id.Tenant).ReleaseAsync(Id.ToString());
+            await Quota.ReleaseAsync(Id.ToString());
             await ProgressAsync("delete", 1, 1, "deleted");
             return gone;
         });
@@ -318,11 +369,17 @@ public sealed class VeGrain(
             {
                 foreach (var (vm, candidate) in plan)
                 {
+                    await RequirePolicyAsync(operation, vm, candidate.Host.Node, templates[vm].Image);
                     await Vm(vm).DefineAsync(templates[vm].Spec, candidate.Host.Node);
                     reserved.Add(vm);
                     await ProgressAsync(operation, reserved.Count, total, $"{vm} reserved on {candidate.Host.Node} ({candidate.RttMs:0.#} ms away)");
                 }
                 return plan;
+            }
+            catch (PolicyViolationException)
+            {
+                await RemoveVmsAsync(reserved);
+                throw;
             }
             catch (Exception e) when (e is InsufficientCapacityException or VmTransitionException or SiteUnavailableException)
             {

@@ -1,4 +1,5 @@
 using Discovery.Abstractions.Images;
+using Discovery.Abstractions.Security;
 using Discovery.Abstractions.Sites;
 using Discovery.Grains.Environments;
 using Microsoft.Extensions.Logging;
@@ -14,13 +15,21 @@ public sealed class ImageGrain(
     [PersistentState("image", StorageNames.State)] IPersistentState<ImageRecord> record,
     LatencyEstimator latency,
     IOptions<ImageOptions> options,
-    ILogger<ImageGrain> logger) : Grain, IImageGrain
+    Security.PolicyEnforcement policies,
+    ILogger<ImageGrain> logger) : Grain, IImageGrain, Security.IOwnedGrain
 {
     private const int Parallel = 16;
 
     private string Name => this.GetPrimaryKeyString();
 
     private ImageRecord R => record.State;
+
+    private string QuotaHolder => $"image:{Name}";
+
+    private ITenantQuotaGrain Quota(string owner) => GrainFactory.GetGrain<ITenantQuotaGrain>(owner);
+
+    /// <summary>The tenant that imported the image; null for a declared image or none.</summary>
+    public string? Owner => R.Manifest is null ? null : R.Owner;
 
     /// <inheritdoc />
     public async Task RegisterAsync(ImageInfo info)
@@ -64,6 +73,8 @@ public sealed class ImageGrain(
         if (missing.Count > 0)
             throw new ImageOperationException($"image {Name}: {missing.Count} of its {ids.Count} chunks are not in site {site}'s store (first: {missing[0]}); upload them before committing");
 
+        // Counted against the owner's quota before anything is referenced; given back if the import fails.
+        await Quota(owner).ReserveAsync(QuotaHolder, new QuotaUsage(ImageBytes: manifest.Size));
         (R.Manifest, R.Owner, R.State) = (manifest, owner, ImageState.Importing);
         await record.WriteStateAsync();
         try
@@ -82,11 +93,12 @@ public sealed class ImageGrain(
             logger.LogWarning("Image {Image}: import failed, undoing it: {Problem}", Name, e.Message);
             await ReleaseChunksAsync();
             await record.ClearStateAsync();
+            await Quota(owner).ReleaseAsync(QuotaHolder);
             throw new ImageOperationException($"image {Name}: import failed and was undone: {e.Message}");
         }
         R.State = ImageState.Ready;
         await record.WriteStateAsync();
-        await GrainFactory.GetGrain<IImageDirectoryGrain>(0).AddAsync(Name);
+        await GrainFactory.GetGrain<IImageDirectoryGrain>(0).AddAsync(Name, R.Owner);
         return (await GetDetailsAsync())!;
     }
 
@@ -123,6 +135,8 @@ public sealed class ImageGrain(
             R.State = ImageState.Deleting;
             await record.WriteStateAsync();
             await ReleaseChunksAsync();
+            if (R.Owner is { } owner)
+                await Quota(owner).ReleaseAsync(QuotaHolder);
         }
         await record.ClearStateAsync();
         await GrainFactory.GetGrain<IImageDirectoryGrain>(0).RemoveAsync(Name);
@@ -142,6 +156,8 @@ public sealed class ImageGrain(
     {
         var up = (await GrainFactory.GetGrain<IClusterOverviewGrain>(0).GetSitesAsync()).Where(s => s.IsUp).Select(s => s.Name).ToList();
         var wanted = Math.Min(options.Value.Replicas, up.Count);
+        // Copies go only where the owner's policy lets its data be (the same decision point as placement).
+        var allowed = R.Owner is { } owner ? await policies.AllowedSitesAsync(owner, $"replicate image {Name}", up) : up;
         var chunks = await InfosAsync(ids);
         var plan = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var chunk in chunks)
@@ -149,7 +165,7 @@ public sealed class ImageGrain(
             var live = chunk.Sites.Where(up.Contains).ToList();
             if (live.Count == 0)
                 throw new ChunkUnavailableException($"chunk {chunk.Id} has no replica on a site that is up");
-            foreach (var target in Targets(live, up).Take(wanted - live.Count))
+            foreach (var target in Targets(live, allowed).Take(wanted - live.Count))
                 (plan.TryGetValue(target, out var list) ? list : plan[target] = []).Add(chunk.Id);
         }
         var copies = await Task.WhenAll(plan.Select(p => GrainFactory.GetGrain<ISiteChunkStoreGrain>(p.Key).FetchAsync(p.Value, Name)));

@@ -85,6 +85,8 @@ public static class LaunchPlanner
             throw new ConfigurationProblem($"Discovery:{scheduling}");
         if (o.Networks.Validate() is { } networks)
             throw new ConfigurationProblem($"Discovery:{networks}");
+        if (SecuritySetup.Prepare(o) is { } security)
+            throw new ConfigurationProblem($"Discovery:{security}");
         if (o.Hypervisor.ReconcileInterval <= TimeSpan.Zero)
             throw new ConfigurationProblem($"--reconcile-every must be positive (got {o.Hypervisor.ReconcileInterval})");
     }

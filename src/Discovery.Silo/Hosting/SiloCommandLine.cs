@@ -29,6 +29,7 @@ public static class SiloCommandLine
         ["--scheduling"] = "Discovery:Scheduling:Enabled",
         ["--workload"] = "Discovery:Scheduling:Workload",
         ["--monitor-every"] = "Discovery:Scheduling:MonitorInterval",
+        ["--security"] = "Discovery:Security:Enabled",
     };
 
     /// <summary>The usage text.</summary>
@@ -48,6 +49,8 @@ public static class SiloCommandLine
           --scheduling true|false  nodes fix their overloads with their neighbours (DVMS; default false)
           --workload KIND          VMs' CPU demand: RandomWalk (default) or OperatorOnly (only `discovery vm load`)
           --monitor-every T        how often a node samples its VMs' demand (default: 00:00:02)
+          --security true|false    require credentials and keep tenants apart (default false; needs
+                                   Discovery__Security__AdminKey, which the embedded demo makes up and prints)
           --console-port N         the web console's port (default: 5080 for the embedded demo, else off; 0 = off)
           --primary-port N         localhost clustering: the primary silo's port (default: this silo's)
           --infrastructure FILE    sites and nodes to register (default: demo-infrastructure.yaml)

@@ -34,6 +34,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Scheduling));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Locality));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Networks));
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Security));
         silo.Services.AddSingleton(infrastructure);
         silo.AddStartupTask<NodeSeeder>();
         return silo;

@@ -33,6 +33,8 @@ public static class SiloRunner
             }
             await using var console = launch.ConsolePort is { } port ? await StartConsoleAsync(launch, port, stop) : null;
             Console.WriteLine(Banner(launch));
+            if (SecuritySetup.Describe(launch) is { } security)
+                Console.WriteLine(security);
             await Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default);
             return 0;
         }
@@ -56,6 +58,7 @@ public static class SiloRunner
             Gateways = launch.Silos.Select(s => $"{launch.Options.Address}:{s.GatewayPort}").ToList(),
             ClusterId = launch.Options.ClusterId,
             ServiceId = launch.Options.ServiceId,
+            Credential = SecuritySetup.ConsoleCredential(launch.Options),
         }, stop);
         var url = $"http://{launch.Options.Address}:{port}";
         var web = await ConsoleHost.StartAsync(new ConsoleSettings(url, launch.Options.ClusterId), client, stop);

@@ -73,6 +73,9 @@ public sealed class DiscoveryOptions
     /// <summary>How node agents use their hypervisors (<c>Discovery:Hypervisor:*</c>).</summary>
     public HypervisorOptions Hypervisor { get; set; } = new();
 
+    /// <summary>Who may call the cluster: credentials, access rules, the audit log (<c>Discovery:Security:*</c>; off unless enabled).</summary>
+    public Discovery.Grains.Security.SecurityOptions Security { get; set; } = new();
+
     /// <summary>How fast dead silos are noticed (<c>Discovery:FailureDetection:*</c>).</summary>
     public FailureDetectionOptions FailureDetection { get; set; } = new();
 }
