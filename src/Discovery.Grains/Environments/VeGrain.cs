@@ -6,6 +6,7 @@ using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Placement;
 using Discovery.Abstractions.Sites;
 using Discovery.Abstractions.VirtualMachines;
+using Discovery.Grains.Diagnostics;
 using Discovery.Grains.Sites;
 using Discovery.Placement;
 using Microsoft.Extensions.Logging;
@@ -63,7 +64,7 @@ public sealed class VeGrain(
         var locality = near ?? spec.Near ?? Locality.NearCaller();
         var requester = await ResolveAsync(locality);
         var total = spec.Instances().Count * 2;
-        var plan = await ReserveAsync(PlacementProblem.For(spec), requester, locality.MaxRttMs, "deploy", total);
+        var plan = await DiscoveryMetrics.TimePlacementAsync(() => ReserveAsync(PlacementProblem.For(spec), requester, locality.MaxRttMs, "deploy", total));
         R.Requester = requester;
         foreach (var (vm, candidate) in plan)
             R.Nodes[vm] = candidate.Host.Node;

@@ -33,6 +33,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Scheduling));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Locality));
         silo.Services.AddSingleton(infrastructure);
+        silo.Services.AddSingleton<SiloReadiness>();
         silo.AddStartupTask<NodeSeeder>();
         return silo;
     }
