@@ -13,6 +13,7 @@ var usage = """
            discovery-bench nearest (--matrix FILE [--unit ms|s] | --generate N [--topology FILE]) [--k 10] [--queries Q]
                                    [--rounds N] [--dims D] [--seed N]
            discovery-bench dvms [--nodes 467] [--vms-per-node 10.18] [--seconds 600] [--seed N] [--consolidation on|off]
+           discovery-bench scale [--nodes 10000] [--sites 100] [--vms 100000] [--ves 10000] [--concurrency 64] [--seed N]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
       --ves N              VEs to deploy (default: 2000)
@@ -32,6 +33,8 @@ var usage = """
       --bandwidth-mibps N  image-delivery: each site's pull limit (default 20); --parallel N: fetches at once (default 4)
       --vms-per-node M     dvms: VMs per node on average (467 × 10.18 = the 4,754 VMs of DVMS's Grid'5000 run);
                            --consolidation on also empties underloaded nodes so they can stand by
+      --sites S            scale: one silo per site, all in this process; --vms/--ves: VMs in all, spread evenly over
+                           the VEs; --concurrency: deploys (and registrations) in flight at once
       --set Name=Value,... vivaldi: override VivaldiOptions properties (e.g. --set MaxPullRatio=0,Timestep=0.2)
     """;
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -81,6 +84,9 @@ try
         case "vivaldi":
             Discovery.Bench.Coordinates.VivaldiBenchmark.Run(options.Require("--matrix"), options.GetUnit(), options.GetInt("--dims", 8),
                 options.GetInt("--rounds", 1000), options.GetInt("--seed", 1), options.Get("--schedule-out", null), options.Get("--set", null), Console.Out);
+            return 0;
+        case "scale":
+            await Discovery.Bench.Scale.ScaleBenchmark.RunAsync(Discovery.Bench.Scale.ScaleBenchmarkOptions.From(options), Console.Out);
             return 0;
         case "dvms":
             Discovery.Bench.Scheduling.DvmsBenchmark.Run(Discovery.Bench.Scheduling.DvmsBenchmarkOptions.Parse(args.Skip(1).ToArray()), Console.Out);
