@@ -13,7 +13,7 @@ var usage = """
            discovery-bench nearest (--matrix FILE [--unit ms|s] | --generate N [--topology FILE]) [--k 10] [--queries Q]
                                    [--rounds N] [--dims D] [--seed N]
            discovery-bench dvms [--nodes 467] [--vms-per-node 10.18] [--seconds 600] [--seed N] [--consolidation on|off]
-           discovery-bench scale [--nodes 10000] [--sites 100] [--vms 100000] [--ves 10000] [--concurrency 64] [--seed N]
+           discovery-bench scale [--nodes 10000] [--sites 100] [--vms 100000] [--ves 10000] [--concurrency 16] [--seed N]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
       --ves N              VEs to deploy (default: 2000)

@@ -28,7 +28,7 @@ internal sealed record ScaleBenchmarkOptions(int Nodes, int Sites, int Vms, int 
     public static ScaleBenchmarkOptions From(Options options)
     {
         var settings = new ScaleBenchmarkOptions(options.GetInt("--nodes", 10_000), options.GetInt("--sites", 100), options.GetInt("--vms", 100_000),
-            options.GetInt("--ves", 10_000), options.GetInt("--concurrency", 64), options.GetInt("--seed", 1));
+            options.GetInt("--ves", 10_000), options.GetInt("--concurrency", 16), options.GetInt("--seed", 1));
         if (settings.Sites < 2)
             throw new ArgumentException("--sites must be at least 2: one silo is killed at the end");
         if (settings.Nodes < settings.Sites)
