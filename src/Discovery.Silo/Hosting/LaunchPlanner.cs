@@ -102,6 +102,9 @@ public static class LaunchPlanner
         var (firstGateway, lastGateway) = (o.GatewayPort, last.GatewayPort);
         if (firstSilo <= lastGateway && firstGateway <= lastSilo)
             throw new ConfigurationProblem($"the demo's silo ports {firstSilo}–{lastSilo} overlap its gateway ports {firstGateway}–{lastGateway}: move --gateway-port");
+        if (silos[0].HttpPort is { } firstHttp && silos[^1].HttpPort is { } lastHttp
+            && ((firstHttp <= lastSilo && firstSilo <= lastHttp) || (firstHttp <= lastGateway && firstGateway <= lastHttp) || lastHttp > 65535))
+            throw new ConfigurationProblem($"the demo's HTTP ports {firstHttp}–{lastHttp} overlap its silo ports {firstSilo}–{lastSilo} or gateway ports {firstGateway}–{lastGateway}: move --http-port");
         return silos;
     }
 
