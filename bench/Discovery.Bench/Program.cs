@@ -15,6 +15,7 @@ var usage = """
            discovery-bench dvms [--nodes 467] [--vms-per-node 10.18] [--seconds 600] [--seed N] [--consolidation on|off]
                                 [--grains on|off] [--sites 4] [--monitor-seconds 10] [--central-seconds 30]
            discovery-bench failover [--rounds 5] [--vms 20] [--probe-timeout-ms 1000] [--missed-probes 2]
+           discovery-bench scale [--nodes 10000] [--sites 100] [--vms 100000] [--ves 10000] [--concurrency 16] [--seed N]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
       --ves N              VEs to deploy (default: 2000)
@@ -35,6 +36,8 @@ var usage = """
       --vms-per-node M     dvms: VMs per node on average (467 × 10.18 = the 4,754 VMs of DVMS's Grid'5000 run);
                            --consolidation on also empties underloaded nodes so they can stand by; --grains on runs
                            the product's grains on an in-process cluster (one silo per site) instead of the simulation
+      --sites S            scale: one silo per site, all in this process; --vms/--ves: VMs in all, spread evenly over
+                           the VEs; --concurrency: deploys (and registrations) in flight at once
       --set Name=Value,... vivaldi: override VivaldiOptions properties (e.g. --set MaxPullRatio=0,Timestep=0.2)
     """;
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -89,6 +92,9 @@ try
             await Discovery.Bench.Reliability.FailoverBenchmark.RunAsync(new Discovery.Bench.Reliability.FailoverOptions(
                 options.GetInt("--rounds", 5), options.GetInt("--vms", 20), TimeSpan.FromMilliseconds(options.GetInt("--probe-timeout-ms", 1000)),
                 options.GetInt("--missed-probes", 2)), Console.Out);
+            return 0;
+        case "scale":
+            await Discovery.Bench.Scale.ScaleBenchmark.RunAsync(Discovery.Bench.Scale.ScaleBenchmarkOptions.From(options), Console.Out);
             return 0;
         case "dvms":
             Discovery.Bench.Scheduling.DvmsBenchmark.Run(Discovery.Bench.Scheduling.DvmsBenchmarkOptions.Parse(args.Skip(1).ToArray()), Console.Out);

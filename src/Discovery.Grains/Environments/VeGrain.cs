@@ -7,6 +7,7 @@ using Discovery.Abstractions.Placement;
 using Discovery.Abstractions.Security;
 using Discovery.Abstractions.Sites;
 using Discovery.Abstractions.VirtualMachines;
+using Discovery.Grains.Diagnostics;
 using Discovery.Grains.Reliability;
 using Discovery.Grains.Sites;
 using Discovery.Placement;
@@ -100,7 +101,7 @@ public sealed class VeGrain(
         IReadOnlyDictionary<string, Candidate> plan;
         try
         {
-            plan = await WithinPoliciesAsync(async steered => await ReserveAsync(PlacementProblem.For(steered), requester, locality.MaxRttMs, "deploy", total), spec);
+            plan = await WithinPoliciesAsync(steered => DiscoveryMetrics.TimePlacementAsync(() => ReserveAsync(PlacementProblem.For(steered), requester, locality.MaxRttMs, "deploy", total)), spec);
         }
         catch
         {

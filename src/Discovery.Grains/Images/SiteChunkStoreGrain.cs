@@ -1,6 +1,7 @@
 using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Placement;
+using Discovery.Grains.Diagnostics;
 using Discovery.Grains.Environments;
 using Discovery.Images;
 using Microsoft.Extensions.Logging;
@@ -146,6 +147,7 @@ public sealed class SiteChunkStoreGrain(
                 var bytes = await GrainFactory.GetGrain<ISiteChunkStoreGrain>(source).GetAsync(id);
                 await ThrottleAsync(bytes.Length);
                 await Store.PutCompressedAsync(ChunkId.Parse(id), bytes);
+                DiscoveryMetrics.ChunkTransferred(bytes.Length);
                 await GrainFactory.GetGrain<IImageChunkGrain>(id).AddReplicaAsync(Site);
                 return;
             }

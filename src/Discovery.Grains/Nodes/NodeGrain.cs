@@ -40,7 +40,9 @@ public sealed class NodeGrain(
         if (state.State.Spec is { } spec)
         {
             _uri = hypervisors.UriFor(Id, spec);
-            await SiteRegistry.NodeActivatedAsync(Id.Name, topology.LocalSilo.ToParsableString());
+            // Not awaited: the site grain may be the caller that activated this node (GetLoadsAsync asks each node),
+            // and awaiting it from activation would deadlock both until the call times out.
+            SiteRegistry.NodeActivatedAsync(Id.Name, topology.LocalSilo.ToParsableString()).Ignore();
             StartReconciling();
             await Locality.StartAsync();
             StartScheduler();

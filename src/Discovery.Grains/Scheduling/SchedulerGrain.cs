@@ -103,6 +103,7 @@ public sealed class SchedulerGrain(
         }
         _dvms = NewDvmsNode(neighbours);
         logger.LogInformation("Node {Node}: {Event} ({Load} of {Capacity}); asking its neighbours", Id, raised, _snapshot.Node.Load, _snapshot.Node.Capacity);
+        Diagnostics.DiscoveryMetrics.DvmsProcedureStarted();
         await PublishAsync("started", 1, 0, $"{raised}: {_snapshot.Node.Load} of {_snapshot.Node.Capacity}");
         Process(new EventRaised(Id, raised));
     }
@@ -157,11 +158,13 @@ public sealed class SchedulerGrain(
                     ApplyAsync(apply).Ignore();
                     break;
                 case EventResolved resolved:
+                    Diagnostics.DiscoveryMetrics.DvmsProcedureResolved(SnapshotReader.Now(time) - resolved.Partition.Since);
                     PublishAsync("resolved", resolved.PartitionSize, resolved.Migrations, $"{resolved.Event} resolved by a partition of {resolved.PartitionSize} node(s) with {resolved.Migrations} migration(s)").Ignore();
                     if (resolved.Event.Kind == NodeEventKind.Underload && resolved.Event.Node == Id)
                         StandByAsync().Ignore();
                     break;
                 case EventUnsolvable unsolvable:
+                    Diagnostics.DiscoveryMetrics.DvmsProcedureUnsolvable();
                     logger.LogWarning("Node {Node}: {Event} is unsolvable: {Reason}", Id, unsolvable.Event, unsolvable.Reason);
                     PublishAsync("unsolvable", unsolvable.PartitionSize, 0, $"{unsolvable.Event}: {unsolvable.Reason}").Ignore();
                     break;

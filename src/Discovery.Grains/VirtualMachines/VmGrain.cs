@@ -1,6 +1,7 @@
 using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
+using Discovery.Grains.Diagnostics;
 using Discovery.Grains.Events;
 using Discovery.Grains.Reliability;
 using Microsoft.Extensions.Logging;
@@ -89,6 +90,7 @@ public sealed class VmGrain(
         var from = R.Node!;
         R.Node = target;
         R.LastMigration = kind;
+        DiscoveryMetrics.Migrated(kind);
         await RecordAsync(after, $"{kind.ToString().ToLowerInvariant()} migration from {from}");
         logger.LogInformation("VM {Vm} moved from {From} to {Node} ({Kind})", Id, from, target, kind);
         await ReleaseSourceAsync(source, from);
@@ -203,6 +205,7 @@ public sealed class VmGrain(
     {
         var from = R.State;
         R.State = to;
+        DiscoveryMetrics.VmStateChanged(from, to);
         if (to != VmState.Failed)
             R.Failure = null;
         await record.WriteStateAsync();

@@ -21,7 +21,7 @@ public static class LaunchPlanner
         var infrastructure = LoadInfrastructure(infrastructurePath);
         var silos = options.Site is null
             ? PlanEmbeddedDemo(options, infrastructure)
-            : [new SiloPlan(options.Site, options.SiloPort, options.GatewayPort, options.PrimarySiloPort ?? options.SiloPort)];
+            : [new SiloPlan(options.Site, options.SiloPort, options.GatewayPort, options.PrimarySiloPort ?? options.SiloPort, HttpPortOf(options))];
         CheckPorts(silos);
         var plan = new LaunchPlan(options, silos, infrastructurePath);
         if (plan.ConsolePort is { } console && !PortProbe.IsFree(console))
@@ -56,13 +56,15 @@ public static class LaunchPlanner
             throw new ConfigurationProblem("--clustering postgres runs one silo per site: say which with --site NAME");
         if (o.Clustering == ClusteringKind.Localhost && !string.IsNullOrWhiteSpace(o.Connection))
             throw new ConfigurationProblem("--connection is only used with --clustering postgres; add --clustering postgres or drop --connection");
-        foreach (var (name, port) in new[] { ("--silo-port", o.SiloPort), ("--gateway-port", o.GatewayPort), ("--primary-port", o.PrimarySiloPort ?? 1), ("--console-port", o.ConsolePort is 0 or null ? 1 : o.ConsolePort.Value) })
+        foreach (var (name, port) in new[] { ("--silo-port", o.SiloPort), ("--gateway-port", o.GatewayPort), ("--primary-port", o.PrimarySiloPort ?? 1), ("--console-port", o.ConsolePort is 0 or null ? 1 : o.ConsolePort.Value), ("--http-port", o.HttpPort is 0 or null ? 1 : o.HttpPort.Value) })
         {
             if (port is < 1 or > 65535)
                 throw new ConfigurationProblem($"{name} {port} is not a TCP port: use 1–65535");
         }
         if (o.SiloPort == o.GatewayPort)
             throw new ConfigurationProblem($"--silo-port and --gateway-port are both {o.SiloPort}: give them different ports");
+        if (o.HttpPort is { } http and not 0 && (http == o.SiloPort || http == o.GatewayPort || http == o.ConsolePort))
+            throw new ConfigurationProblem($"--http-port {http} is also the silo, gateway or console port: give it a port of its own");
         if (!System.Net.IPAddress.TryParse(o.Address, out _))
             throw new ConfigurationProblem($"--address '{o.Address}' is not an IP address: give the address other silos reach this one at, e.g. 10.0.0.5");
         if (string.IsNullOrWhiteSpace(o.ClusterId) || string.IsNullOrWhiteSpace(o.ServiceId))
@@ -95,7 +97,7 @@ public static class LaunchPlanner
     {
         // One silo per site, on consecutive ports: the primary is the first site's silo.
         var silos = infrastructure.Sites
-            .Select((site, i) => new SiloPlan(site.Name, o.SiloPort + i, o.GatewayPort + i, o.SiloPort))
+            .Select((site, i) => new SiloPlan(site.Name, o.SiloPort + i, o.GatewayPort + i, o.SiloPort, HttpPortOf(o) + i))
             .ToList();
         var last = silos[^1];
         if (last.SiloPort > 65535 || last.GatewayPort > 65535)
@@ -104,8 +106,14 @@ public static class LaunchPlanner
         var (firstGateway, lastGateway) = (o.GatewayPort, last.GatewayPort);
         if (firstSilo <= lastGateway && firstGateway <= lastSilo)
             throw new ConfigurationProblem($"the demo's silo ports {firstSilo}–{lastSilo} overlap its gateway ports {firstGateway}–{lastGateway}: move --gateway-port");
+        if (silos[0].HttpPort is { } firstHttp && silos[^1].HttpPort is { } lastHttp
+            && ((firstHttp <= lastSilo && firstSilo <= lastHttp) || (firstHttp <= lastGateway && firstGateway <= lastHttp) || lastHttp > 65535))
+            throw new ConfigurationProblem($"the demo's HTTP ports {firstHttp}–{lastHttp} overlap its silo ports {firstSilo}–{lastSilo} or gateway ports {firstGateway}–{lastGateway}: move --http-port");
         return silos;
     }
+
+    // 0 switches the health and metrics endpoints off, like an absent port.
+    private static int? HttpPortOf(DiscoveryOptions o) => o.HttpPort is 0 ? null : o.HttpPort;
 
     private static void CheckPorts(IEnumerable<SiloPlan> silos)
     {
@@ -115,6 +123,8 @@ public static class LaunchPlanner
                 throw new ConfigurationProblem($"silo port {silo.SiloPort} (site {silo.Site}) is already in use, perhaps by another silo: choose a free one with --silo-port");
             if (!PortProbe.IsFree(silo.GatewayPort))
                 throw new ConfigurationProblem($"gateway port {silo.GatewayPort} (site {silo.Site}) is already in use, perhaps by another silo: choose a free one with --gateway-port");
+            if (silo.HttpPort is { } http && !PortProbe.IsFree(http))
+                throw new ConfigurationProblem($"HTTP port {http} (site {silo.Site}) is already in use: choose a free one with --http-port");
         }
     }
 

@@ -14,6 +14,7 @@ internal sealed class NodeSeeder(
     InfrastructureFile infrastructure,
     LocalSite site,
     IGrainFactory grains,
+    SiloReadiness readiness,
     ILogger<NodeSeeder> logger) : IStartupTask
 {
     public async Task Execute(CancellationToken cancellationToken)
@@ -24,10 +25,12 @@ internal sealed class NodeSeeder(
         if (entry is null)
         {
             logger.LogWarning("Site {Site} is not in the infrastructure file: no node registered at start", site.Name);
+            readiness.MarkNodesRegistered(0);
             return;
         }
         await Task.WhenAll(entry.Nodes.Select(n =>
             grains.GetGrain<INodeGrain>(new NodeId(site.Name, n.Name).ToString()).RegisterAsync(n.Spec)));
         logger.LogInformation("Site {Site}: {Count} nodes registered", site.Name, entry.Nodes.Count);
+        readiness.MarkNodesRegistered(entry.Nodes.Count);
     }
 }

@@ -17,6 +17,7 @@ public static class SiloCommandLine
         ["--silo-port"] = "Discovery:SiloPort",
         ["--gateway-port"] = "Discovery:GatewayPort",
         ["--console-port"] = "Discovery:ConsolePort",
+        ["--http-port"] = "Discovery:HttpPort",
         ["--primary-port"] = "Discovery:PrimarySiloPort",
         ["--infrastructure"] = "Discovery:Infrastructure",
         ["--probe-timeout"] = "Discovery:FailureDetection:ProbeTimeout",
@@ -52,6 +53,7 @@ public static class SiloCommandLine
           --security true|false    require credentials and keep tenants apart (default false; needs
                                    Discovery__Security__AdminKey, which the embedded demo makes up and prints)
           --console-port N         the web console's port (default: 5080 for the embedded demo, else off; 0 = off)
+          --http-port N            health (/healthz, /readyz) and Prometheus metrics (/metrics) port (default: off; 0 = off)
           --primary-port N         localhost clustering: the primary silo's port (default: this silo's)
           --infrastructure FILE    sites and nodes to register (default: demo-infrastructure.yaml)
           --probe-timeout T        failure detection: probe timeout, e.g. 00:00:01

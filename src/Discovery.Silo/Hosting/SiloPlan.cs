@@ -7,7 +7,8 @@ namespace Discovery.Silo.Hosting;
 /// <param name="SiloPort">Silo-to-silo port.</param>
 /// <param name="GatewayPort">Client gateway port.</param>
 /// <param name="PrimarySiloPort">With localhost clustering, the primary silo's port.</param>
-public sealed record SiloPlan(string Site, int SiloPort, int GatewayPort, int PrimarySiloPort);
+/// <param name="HttpPort">The health and metrics port, or null for none.</param>
+public sealed record SiloPlan(string Site, int SiloPort, int GatewayPort, int PrimarySiloPort, int? HttpPort = null);
 
 /// <summary>The silos this process runs and the settings they share.</summary>
 /// <param name="Options">The validated options.</param>

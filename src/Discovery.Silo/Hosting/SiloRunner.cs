@@ -29,7 +29,8 @@ public static class SiloRunner
                 var host = BuildHost(launch, silo, infrastructure);
                 hosts.Add(host);
                 await host.StartAsync(stop);
-                Console.WriteLine($"Silo for site {silo.Site} is up: silo {launch.Options.Address}:{silo.SiloPort}, gateway {launch.Options.Address}:{silo.GatewayPort}");
+                var http = silo.HttpPort is { } httpPort ? $", health and metrics http://{launch.Options.Address}:{httpPort}/metrics" : "";
+                Console.WriteLine($"Silo for site {silo.Site} is up: silo {launch.Options.Address}:{silo.SiloPort}, gateway {launch.Options.Address}:{silo.GatewayPort}{http}");
             }
             await using var console = launch.ConsolePort is { } port ? await StartConsoleAsync(launch, port, stop) : null;
             Console.WriteLine(Banner(launch));
@@ -76,9 +77,29 @@ public static class SiloRunner
         }
     }
 
+    // A silo with an HTTP port is a web application (health, readiness, metrics); without one, a plain host.
     private static IHost BuildHost(LaunchPlan launch, SiloPlan silo, InfrastructureFile infrastructure)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
+        if (silo.HttpPort is not { } port)
+        {
+            var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
+            ConfigureSilo(plain, launch, silo, infrastructure);
+            return plain.Build();
+        }
+        var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // With PostgreSQL the silo listens on every address (see UsePostgres); so does its HTTP port, for Prometheus.
+        var host = launch.Options.Clustering == ClusteringKind.Postgres ? "0.0.0.0" : launch.Options.Address;
+        web.WebHost.UseKestrelCore().UseUrls($"http://{host}:{port}");
+        web.Services.AddRouting();
+        web.Services.AddSiloHttp(silo.Site);
+        ConfigureSilo(web, launch, silo, infrastructure);
+        var app = web.Build();
+        app.MapSiloHttp(silo.Site);
+        return app;
+    }
+
+    private static void ConfigureSilo(IHostApplicationBuilder builder, LaunchPlan launch, SiloPlan silo, InfrastructureFile infrastructure)
+    {
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -94,7 +115,6 @@ public static class SiloRunner
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.UseOrleans(s => s.AddDiscoverySilo(launch, silo, infrastructure));
-        return builder.Build();
     }
 
     private static async Task CheckDatabaseAsync(string connection, CancellationToken cancellationToken)

@@ -44,6 +44,12 @@ public sealed class DiscoveryOptions
     public int? ConsolePort { get; set; }
 
     /// <summary>
+    /// The port of the silo's health and metrics endpoints (<c>--http-port</c>): <c>/healthz</c>, <c>/readyz</c> and
+    /// <c>/metrics</c> (Prometheus). Off unless given (0 = off); the embedded demo uses this and the following ports.
+    /// </summary>
+    public int? HttpPort { get; set; }
+
+    /// <summary>
     /// With localhost clustering: the silo port of the cluster's primary silo (<c>--primary-port</c>). Defaults to this
     /// silo's own port, i.e. this silo is the primary.
     /// </summary>

@@ -29,6 +29,19 @@ public sealed class LaunchPlannerTests
     }
 
     [Fact]
+    public void The_embedded_demo_gives_each_site_its_own_http_port_and_refuses_a_range_that_overlaps_its_silo_ports()
+    {
+        var args = FreePortArgs();
+        var http = FreePorts.TakeRange(8);
+
+        var plan = Plan([.. args, "--http-port", http.ToString()]);
+
+        Assert.Equal(Enumerable.Range(http, plan.Silos.Count).Select(p => (int?)p), plan.Silos.Select(s => s.HttpPort));
+        Assert.Contains("move --http-port", Problem([.. args, "--http-port", (int.Parse(args[1]) + 1).ToString()]));
+        Assert.Null(Plan([.. FreePortArgs(), "--http-port", "0"]).Silos[0].HttpPort);
+    }
+
+    [Fact]
     public void A_console_port_in_use_or_out_of_range_is_refused_with_the_switch_to_use()
     {
         using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
