@@ -55,6 +55,20 @@ public static class DiscoveryMetrics
         "discovery.vms.running", "{vm}", "VMs running; sum over every silo for the cluster's total");
 
     /// <summary>Runs a VE's placement, counting it by outcome and timing it.</summary>
+    // Moved by the node agents when consolidation puts a node in standby and when it wakes up.
+    private static readonly UpDownCounter<long> NodesStandby = Meter.CreateUpDownCounter<long>(
+        "discovery.energy.nodes.standby", "{node}", "Nodes in standby after consolidation emptied them; sum over every silo");
+
+    private static readonly UpDownCounter<double> WattsSaved = Meter.CreateUpDownCounter<double>(
+        "discovery.energy.saved", "W", "IT watts saved by nodes in standby (idle minus standby power each); sum over every silo");
+
+    /// <summary>A node went to standby (<paramref name="on"/>) or woke up, saving or no longer saving <paramref name="watts"/>.</summary>
+    public static void Standby(bool on, double watts)
+    {
+        NodesStandby.Add(on ? 1 : -1);
+        WattsSaved.Add(on ? watts : -watts);
+    }
+
     public static async Task<T> TimePlacementAsync<T>(Func<Task<T>> place)
     {
         var started = Stopwatch.GetTimestamp();

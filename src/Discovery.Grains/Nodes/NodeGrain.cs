@@ -4,11 +4,13 @@ using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Placement;
 using Discovery.Abstractions.Sites;
 using Discovery.Abstractions.VirtualMachines;
+using Discovery.Grains.Diagnostics;
 using Discovery.Grains.Events;
 using Discovery.Grains.Hypervisors;
 using Discovery.Grains.Images;
 using Discovery.Grains.Sites;
 using Discovery.Hypervisor;
+using Discovery.Scheduling.Energy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -96,6 +98,8 @@ public sealed class NodeGrain(
             throw new InvalidOperationException($"node {Id} cannot stand by: it still has {state.State.Vms.Count} VM(s) ({string.Join(", ", state.State.Vms.Keys.Order().Take(5))})");
         if (state.State.Status != status)
         {
+            if (status == NodeStatus.Standby || state.State.Status == NodeStatus.Standby)
+                DiscoveryMetrics.Standby(on: status == NodeStatus.Standby, new PowerModel(scheduling.Value.Power).StandbySavingWatts);
             state.State.Status = status;
             await state.WriteStateAsync();
             await this.PublishAsync(new NodeStatusChanged(Id.Site, time.GetUtcNow(), Id.ToString(), status), logger);

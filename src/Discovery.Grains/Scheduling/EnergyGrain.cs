@@ -26,7 +26,7 @@ public sealed class EnergyGrain(SiteCatalog catalog, IOptions<SchedulerOptions> 
             on += nodes.Count(n => n.Status is NodeStatus.Up or NodeStatus.Maintenance);
             var asleep = nodes.Count(n => n.Status == NodeStatus.Standby);
             standby += asleep;
-            saved += asleep * (model.Watts(0) - model.Watts(0, on: false)) * pue;
+            saved += asleep * model.StandbySavingWatts * pue;
         }
         return new EnergyReport(on, standby, saved);
     }

@@ -214,8 +214,7 @@ public sealed class SchedulerGrain(
             logger.LogInformation("Node {Node} stays on: {Reason}", Id, e.Message);
             return;
         }
-        var model = new PowerModel(options.Value.Power);
-        var watts = model.Watts(0) - model.Watts(0, on: false);
+        var watts = new PowerModel(options.Value.Power).StandbySavingWatts;
         logger.LogInformation("Node {Node} emptied by consolidation stands by, saving {Watts} W (IT)", Id, watts);
         await PublishAsync("standby", 1, 0, $"{Id} is empty and stands by, saving {watts:0} W (IT)");
     }

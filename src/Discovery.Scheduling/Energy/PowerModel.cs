@@ -27,6 +27,9 @@ public sealed class PowerModel(PowerOptions options)
         return _options.IdleWatts + (_options.PeakWatts - _options.IdleWatts) * Math.Min(1, cpuUtilisation);
     }
 
+    /// <summary>The IT watts a node saves in standby rather than on and idle (what consolidation gains per node).</summary>
+    public double StandbySavingWatts => _options.IdleWatts - _options.StandbyWatts;
+
     /// <summary>The PUE of <paramref name="site"/>.</summary>
     public double PueOf(string site) => _options.SitePue?.GetValueOrDefault(site, _options.DefaultPue) ?? _options.DefaultPue;
 
