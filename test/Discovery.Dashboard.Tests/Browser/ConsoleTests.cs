@@ -176,8 +176,10 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
         var hosts = new List<string?>();
         foreach (var vm in vms)
             hosts.Add((await vm.GetInfoAsync()).Node);
+        // One VM moved to one of node-1's nearest neighbours: a node of its own site (which one depends on the
+        // coordinates and on what the other tests left on them).
         Assert.Equal(2, hosts.Count(h => h == "paris/node-1"));
-        Assert.Equal(1, hosts.Count(h => h == "paris/node-2"));
+        Assert.Single(hosts, h => h != "paris/node-1" && h!.StartsWith("paris/", StringComparison.Ordinal));
         await ConsoleFixture.ScreenshotAsync(events, "scheduling-events");
     }
 
