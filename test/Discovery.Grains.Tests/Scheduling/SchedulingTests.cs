@@ -117,4 +117,22 @@ public sealed class SchedulingTests : IAsyncLifetime
         var statuses = await Task.WhenAll(hot.Select(n => _cluster.Client.GetGrain<Discovery.Abstractions.Scheduling.ISchedulerGrain>(n).GetStatusAsync()));
         Assert.All(statuses, s => Assert.Null(s.Partition)); // every partition dissolved
     }
+
+    [Fact]
+    public async Task A_member_whose_leader_died_mid_procedure_is_released_when_its_lease_runs_out()
+    {
+        var member = await NodeAsync("member");
+        var scheduler = _cluster.Client.GetGrain<Discovery.Abstractions.Scheduling.ISchedulerGrain>(member);
+        await scheduler.StartAsync();
+        // The leader's site goes down: whatever the member sends it is lost, and it never renews the lease.
+        await _cluster.Cluster.KillSiloAsync(_cluster.Cluster.Silos.Single(s => _cluster.SiteOfSilo[s.Name] == "rennes"));
+        var partition = new WirePartition(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0, "rennes/leader", 1, 0);
+
+        await _cluster.Client.GetGrain<ISchedulerPeerGrain>(member).DeliverAsync(new WireMessage("JoinRequest", "rennes/leader", partition));
+
+        await Eventually.HoldsAsync(async () => (await scheduler.GetStatusAsync()).Partition is not null,
+            "the member to join the dead leader's partition", TimeSpan.FromSeconds(10));
+        await Eventually.HoldsAsync(async () => (await scheduler.GetStatusAsync()).Partition is null,
+            "the member to leave once its lease ran out", TimeSpan.FromSeconds(30));
+    }
 }
