@@ -15,6 +15,7 @@ using Discovery.Scheduling.Planning;
 using Discovery.Scheduling.Procedures;
 using Discovery.Scheduling.Workload;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -52,6 +53,8 @@ public static class GrainRun
         {
             var client = DiscoveryClient.Attach(cluster.Client);
             await DeployAsync(cluster.Client, layout, progress);
+            if (distributed)
+                await StartSchedulersAsync(cluster, layout);
             progress.WriteLine($"  {result.Name}: {layout.Nodes.Count} nodes and {layout.Vms.Count} VMs up after {clock.Elapsed.TotalSeconds:0} s; running {options.Seconds:0} s");
             var reader = cluster.Silos[0].ServiceProvider.GetRequiredService<SnapshotReader>();
             using var stop = new CancellationTokenSource();
@@ -78,7 +81,7 @@ public static class GrainRun
             silo.Services.Configure<LocalityOptions>(o => o.Interval = TimeSpan.FromSeconds(30));
             silo.Services.Configure<SchedulerOptions>(o =>
             {
-                o.Enabled = distributed;
+                o.Enabled = false; // switched on once everything is deployed (StartSchedulersAsync)
                 o.Consolidation = options.Consolidation;
                 o.MonitorInterval = TimeSpan.FromSeconds(options.MonitorSeconds);
                 o.Workload = WorkloadModel.RandomWalk;
@@ -100,6 +103,15 @@ public static class GrainRun
             if (Interlocked.Increment(ref started) % 10000 == 0)
                 progress.WriteLine($"    {started} VMs started");
         });
+    }
+
+    // As in the DVMS experiments, the schedulers start on a deployed infrastructure: thousands of nodes sampling their
+    // VMs while 20,000 VMs are being started only slow the deployment down.
+    private static async Task StartSchedulersAsync(InProcessTestCluster cluster, Layout layout)
+    {
+        foreach (var silo in cluster.Silos)
+            silo.ServiceProvider.GetRequiredService<IOptions<SchedulerOptions>>().Value.Enabled = true;
+        await ForEachAsync(layout.Nodes, node => cluster.Client.GetGrain<ISchedulerGrain>(node).StartAsync());
     }
 
     private static Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Task> action) =>
