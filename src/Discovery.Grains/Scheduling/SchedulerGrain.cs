@@ -128,12 +128,16 @@ public sealed class SchedulerGrain(
     private DvmsNode NewDvmsNode(IReadOnlyList<string> neighbours) =>
         new(Id, neighbours, () => _snapshot!, new ReconfigurationPlanner(options.Value.Planner), options.Value.Procedure);
 
-    // Nearest first by the spiral search; the node's own site's nodes come along even before coordinates settle.
+    // The node's own site first — its nodes are a LAN away, whatever the coordinates say while they converge — as a
+    // ring starting after this node (so a site's nodes do not all ask the same one first), then the nearest nodes of
+    // other sites by the spiral search.
     private async Task<IReadOnlyList<string>> NeighboursAsync()
     {
+        var site = (await GrainFactory.GetGrain<ISiteGrain>(Site).GetNodeNamesAsync()).Select(n => $"{Site}/{n}").Order(StringComparer.Ordinal).ToList();
+        var self = site.IndexOf(Id);
+        var ring = self < 0 ? site : [.. site.Skip(self + 1), .. site.Take(self)];
         var nearest = await GrainFactory.GetGrain<ILocalityGrain>(0).NearestAsync(new NearestQuery(NearestTarget.OfNode(Id), options.Value.Neighbours));
-        var site = (await GrainFactory.GetGrain<ISiteGrain>(Site).GetNodeNamesAsync()).Select(n => $"{Site}/{n}");
-        return nearest.Nodes.Select(n => n.Node).Concat(site).Where(n => n != Id).Distinct().ToList();
+        return ring.Concat(nearest.Nodes.Select(n => n.Node)).Where(n => n != Id).Distinct().ToList();
     }
 
     private void Process(DvmsMessage message)
