@@ -33,6 +33,15 @@ public sealed class VeSpecFileTests
     }
 
     [Fact]
+    public void A_vm_may_ask_to_be_restarted_elsewhere_when_its_node_is_lost()
+    {
+        var spec = VeSpecFile.ParseYaml("vms:\n  - { name: web, vcpus: 1, memoryMiB: 512, ha: restart }\n  - { name: batch, vcpus: 1, memoryMiB: 512 }\n", "ha.yaml");
+
+        Assert.Equal([HaMode.Restart, HaMode.None], spec.Vms.Select(v => v.Ha));
+        Assert.Throws<VeSpecFileException>(() => VeSpecFile.ParseYaml("vms:\n  - { name: web, vcpus: 1, memoryMiB: 512, ha: sometimes }\n", "bad.yaml"));
+    }
+
+    [Fact]
     public void Json_written_from_a_spec_reads_back_the_same()
     {
         var spec = VeSpecFile.ParseYaml(ThreeTier, "shop.yaml");
