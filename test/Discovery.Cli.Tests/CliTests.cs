@@ -4,6 +4,7 @@ using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Sites;
 using Discovery.Cli;
+using Discovery.Testing;
 using Discovery.Testing.Cluster;
 using Xunit;
 
@@ -119,8 +120,13 @@ public sealed class CliTests(SdkClusterFixture fixture)
     {
         var node = await NodeAsync("lyon", "ev");
         var following = RunAsync("events", "--site", "lyon", "--follow", "--count", "1", "-o", "json");
-        await Task.Delay(1000);
-        await fixture.Client.GetGrain<INodeGrain>(node).SetStatusAsync(NodeStatus.Maintenance);
+        // Status changes until the follower, once subscribed, has printed one and exited.
+        await Eventually.HoldsAsync(async () =>
+        {
+            await fixture.Client.GetGrain<INodeGrain>(node).SetStatusAsync(NodeStatus.Maintenance);
+            await fixture.Client.GetGrain<INodeGrain>(node).SetStatusAsync(NodeStatus.Up);
+            return following.IsCompleted;
+        }, "the follower to print an event and stop");
 
         var run = await following.WaitAsync(TimeSpan.FromSeconds(30));
 

@@ -134,7 +134,14 @@ public sealed class SdkTests(SdkClusterFixture fixture)
                     seen.Add(e);
             }
         });
-        await Task.Delay(500);
+        // The subscription is in place once a status change of b comes through.
+        await Eventually.HoldsAsync(async () =>
+        {
+            await Sdk.Nodes.MaintenanceAsync(b);
+            await Sdk.Nodes.UpAsync(b);
+            lock (seen)
+                return seen.OfType<NodeStatusChanged>().Any(e => e.Node == b);
+        }, "the watcher to see paris' events");
         var vm = fixture.Client.GetGrain<IVmGrain>($"{_tenant}/solo");
         await vm.DefineAsync(new VmSpec(1, 512), a);
         await vm.StartAsync();
