@@ -17,7 +17,7 @@ namespace Discovery.Bench;
 public static class BenchCluster
 {
     public static async Task<(InProcessTestCluster Cluster, IReadOnlyDictionary<string, string> SiteOfSilo)> StartAsync(
-        SiteCatalog catalog, Action<string, ISiloBuilder>? configure = null)
+        SiteCatalog catalog, Action<string, ISiloBuilder>? configure = null, TimeSpan? ready = null)
     {
         var sites = catalog.Sites.Select(s => s.Name).ToList();
         var siteOfSilo = new Dictionary<string, string>();
@@ -38,12 +38,12 @@ public static class BenchCluster
             .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        for (var waited = 0; !cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<SiteTopology>().ActiveSilos() is var seen
-                 && seen.Count == sites.Count && seen.All(x => x.Site is not null)); waited++)
+        var patience = ready ?? TimeSpan.FromSeconds(60);
+        for (var deadline = DateTime.UtcNow + patience; !cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<SiteTopology>().ActiveSilos() is var seen
+                 && seen.Count == sites.Count && seen.All(x => x.Site is not null)); await Task.Delay(100))
         {
-            if (waited == 600)
-                throw new TimeoutException("the benchmark cluster's silos did not all see each other's sites within 60 s");
-            await Task.Delay(100);
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the {sites.Count} silos did not all see each other's sites within {patience.TotalSeconds:0} s");
         }
         return (cluster, siteOfSilo);
     }

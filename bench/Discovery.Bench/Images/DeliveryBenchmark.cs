@@ -111,37 +111,9 @@ internal static class DeliveryBenchmark
         return clock.Elapsed;
     }
 
-    private static async Task<InProcessTestCluster> StartClusterAsync(DeliveryBenchmarkOptions settings)
-    {
-        var sites = Catalog.Sites.Select(s => s.Name).ToList();
-        var siteOfSilo = new Dictionary<string, string>();
-        var builder = new InProcessTestClusterBuilder((short)sites.Count);
-        builder.ConfigureSilo((options, silo) =>
-        {
-            // Silos may be configured concurrently: each takes the next site under the lock.
-            string site;
-            lock (siteOfSilo)
-                site = siteOfSilo.TryGetValue(options.SiloName, out var known) ? known : siteOfSilo[options.SiloName] = sites[siteOfSilo.Count];
-            silo.AddDiscoveryCore(site, Catalog);
-            silo.AddMemoryGrainStorage(StorageNames.State);
-            silo.AddMemoryGrainStorage(StorageNames.PubSub);
-            silo.Services.Configure<ImageOptions>(o =>
-                (o.BandwidthMiBps, o.EmulateWanRtt, o.ParallelFetches) = (settings.BandwidthMiBps, true, settings.ParallelFetches));
-        });
-        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(1)));
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        // Site placement and replication need every silo to see every site before the first import.
-        for (var waited = 0; !cluster.Silos.All(silo =>
-                 silo.ServiceProvider.GetRequiredService<SiteTopology>().ActiveSilos() is var seen
-                 && seen.Count == sites.Count && seen.All(s => s.Site is not null)); waited++)
-        {
-            if (waited == 300)
-                throw new TimeoutException("the benchmark cluster's silos did not all see each other's sites within 30 s");
-            await Task.Delay(100);
-        }
-        return cluster;
-    }
+    private static async Task<InProcessTestCluster> StartClusterAsync(DeliveryBenchmarkOptions settings) =>
+        (await BenchCluster.StartAsync(Catalog, (_, silo) => silo.Services.Configure<ImageOptions>(o =>
+            (o.BandwidthMiBps, o.EmulateWanRtt, o.ParallelFetches) = (settings.BandwidthMiBps, true, settings.ParallelFetches)))).Cluster;
 
     private static void Report(TextWriter output, DeliveryBenchmarkOptions settings, string target, IReadOnlyDictionary<string, double> rtts,
         Pull boot, Pull rest, Pull whole)

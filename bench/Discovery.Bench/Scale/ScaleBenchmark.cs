@@ -65,7 +65,7 @@ internal static class ScaleBenchmark
         var clock = Stopwatch.StartNew();
         var baseline = Memory.Measure();
 
-        var cluster = await StartClusterAsync(sites, catalog);
+        var cluster = await StartClusterAsync(catalog);
         Done(new Phase($"start {sites.Count} silos", clock.Elapsed, $"{Memory.Measure().Describe(baseline)}"));
         try
         {
@@ -152,41 +152,18 @@ internal static class ScaleBenchmark
         }
     }
 
-    private static async Task<InProcessTestCluster> StartClusterAsync(IReadOnlyList<string> sites, SiteCatalog catalog)
+    private static async Task<InProcessTestCluster> StartClusterAsync(SiteCatalog catalog)
     {
-        var siteOfSilo = new Dictionary<string, string>();
         var data = Path.Combine(Path.GetTempPath(), $"discovery-scale-{Environment.ProcessId}");
-        var builder = new InProcessTestClusterBuilder((short)sites.Count);
-        builder.ConfigureSilo((options, silo) =>
+        return (await BenchCluster.StartAsync(catalog, (site, silo) =>
         {
-            string site;
-            lock (siteOfSilo)
-                site = siteOfSilo.TryGetValue(options.SiloName, out var known) ? known : siteOfSilo[options.SiloName] = sites[siteOfSilo.Count];
-            silo.AddDiscoveryCore(site, catalog);
-            // State outlives a killed silo, as in PostgreSQL: the dead site's registry must still know its agents.
-            silo.AddProcessWideGrainStorage(StorageNames.State);
-            silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.Services.Configure<HypervisorOptions>(o => o.DataDirectory = Path.Combine(data, site));
             // The failure detection the deployment guide recommends, so the silo-death phase measures it, not the defaults.
             silo.Services.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit, o.TableRefreshTimeout) =
                 (TimeSpan.FromSeconds(2), 3, TimeSpan.FromSeconds(5)));
             // Vivaldi probes: one per node every 30 s instead of 5 s, so that 2 cores are not spent on probes alone.
             silo.Services.Configure<LocalityOptions>(o => o.Interval = TimeSpan.FromSeconds(30));
-        });
-        builder.ConfigureClient(client => client
-            .AddMemoryStreams(DiscoveryStreams.Provider)
-            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10)));
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        for (var waited = 0; !cluster.Silos.All(silo =>
-                 silo.ServiceProvider.GetRequiredService<SiteTopology>().ActiveSilos() is var seen
-                 && seen.Count == sites.Count && seen.All(s => s.Site is not null)); waited++)
-        {
-            if (waited == 1200)
-                throw new TimeoutException($"the {sites.Count} silos did not all see each other's sites within 2 min");
-            await Task.Delay(100);
-        }
-        return cluster;
+        }, ready: TimeSpan.FromMinutes(2))).Cluster;
     }
 
     private static int[] Spread(int total, int parts) =>
