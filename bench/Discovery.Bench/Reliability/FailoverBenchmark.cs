@@ -119,8 +119,6 @@ public static class FailoverBenchmark
 
     private static string Row(string what, List<double> values)
     {
-        var sorted = values.Order().ToList();
-        double At(double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
-        return $"| {what} | {At(0.5):0.00} | {At(0.95):0.00} | {sorted[^1]:0.00} | {sorted.Count} |";
+        return $"| {what} | {Percentiles.NearestRank(values, 0.5):0.00} | {Percentiles.NearestRank(values, 0.95):0.00} | {values.Max():0.00} | {values.Count} |";
     }
 }

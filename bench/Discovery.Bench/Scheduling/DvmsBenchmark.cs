@@ -44,11 +44,11 @@ public static class DvmsBenchmark
         void Row(string label, Func<SchedulerResult, string> value) => output.WriteLine($"| {label} | {value(a)} | {value(b)} |");
         Row("events raised", r => $"{r.Events}");
         Row("resolved / unsolvable / still open at the end", r => $"{r.TimesToResolve.Count} / {r.Unsolvable} / {r.Unfinished}");
-        Row("time to resolve, median (s)", r => Seconds(Percentile(r.TimesToResolve, 0.5)));
-        Row("time to resolve, p95 (s)", r => Seconds(Percentile(r.TimesToResolve, 0.95)));
+        Row("time to resolve, median (s)", r => Seconds(Percentiles.NearestRank(r.TimesToResolve, 0.5)));
+        Row("time to resolve, p95 (s)", r => Seconds(Percentiles.NearestRank(r.TimesToResolve, 0.95)));
         Row("overloaded node-seconds (sampled each tick)", r => $"{r.Samples.OverloadedNodeSeconds:0}");
         Row("migrations", r => $"{r.Migrations}");
-        Row("partition size, median / max (nodes)", r => $"{Percentile(r.PartitionSizes.Select(s => (double)s).ToList(), 0.5):0} / {(r.PartitionSizes.Count > 0 ? r.PartitionSizes.Max() : 0)}");
+        Row("partition size, median / max (nodes)", r => $"{Percentiles.NearestRank(r.PartitionSizes.Select(s => (double)s), 0.5):0} / {(r.PartitionSizes.Count > 0 ? r.PartitionSizes.Max() : 0)}");
         Row("procedures at once, max", r => $"{r.MaxProcedures}");
         Row("plans refused when applied / invariant violations", r => $"{r.PlanConflicts} / {r.Violations}");
         Row("messages", r => r.Messages > 0 ? $"{r.Messages}" : "not counted");
@@ -58,12 +58,4 @@ public static class DvmsBenchmark
     }
 
     private static string Seconds(double value) => double.IsNaN(value) ? "—" : value < 1 ? $"{value:0.000}" : $"{value:0.00}";
-
-    private static double Percentile(List<double> values, double p)
-    {
-        if (values.Count == 0)
-            return double.NaN;
-        var sorted = values.Order().ToList();
-        return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
-    }
 }
