@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Discovery.Abstractions.VirtualMachines;
 
 /// <summary>
@@ -35,8 +37,11 @@ public interface IVmGrain : IGrainWithStringKey
     [Alias("delete")]
     Task DeleteAsync();
 
-    /// <summary>Where the VM is and in which state.</summary>
-    [Alias("info")]
+    /// <summary>
+    /// Where the VM is and in which state. Answered even while the VM grain waits on an operation: its node agent asks
+    /// during reconciliation, and the VM's own operation may be waiting on that very agent.
+    /// </summary>
+    [Alias("info"), AlwaysInterleave]
     Task<VmInfo> GetInfoAsync();
 
     /// <summary>

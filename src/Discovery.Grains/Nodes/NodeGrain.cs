@@ -305,22 +305,38 @@ public sealed class NodeGrain(
                     lost.Add((vm, "its domain crashed"));
             }
         });
+        // Reported without waiting: the VM grain may itself be waiting on this agent (an operation in flight), and
+        // waiting here would hold both until the response timeout.
         foreach (var (vm, reason) in lost)
         {
             logger.LogWarning("Node {Node}: VM {Vm} is lost: {Reason}", Id, vm, reason);
-            await GrainFactory.GetGrain<IVmGrain>(vm).ReportFailureAsync(Id.ToString(), reason);
+            ReportLostAsync(vm, reason).Ignore();
         }
         return lost.Count;
     }
 
+    private async Task ReportLostAsync(string vm, string reason)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IVmGrain>(vm).ReportFailureAsync(Id.ToString(), reason);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Node {Node}: could not report VM {Vm} lost; the next reconciliation reports it again", Id, vm);
+        }
+    }
+
     // A VM restarted elsewhere while this node was cut off is recorded on its new node: the copy here is an older
-    // generation and is destroyed, never resumed, so one VM never runs twice.
+    // generation and is destroyed, never resumed, so one VM never runs twice. A VM being migrated is recorded on one
+    // end while both hold it: that is no stale copy.
     private async Task FenceAsync()
     {
         foreach (var vm in state.State.Vms.Keys.ToList())
         {
-            var owner = (await GrainFactory.GetGrain<IVmGrain>(vm).GetInfoAsync()).Node;
-            if (owner is null || owner == Id.ToString())
+            var info = await GrainFactory.GetGrain<IVmGrain>(vm).GetInfoAsync();
+            var owner = info.Node;
+            if (owner is null || owner == Id.ToString() || info.State == VmState.Migrating)
                 continue;
             logger.LogWarning("Node {Node}: VM {Vm} now lives on {Owner}; destroying the stale copy here", Id, vm, owner);
             await EvictAsync(vm);

@@ -1,6 +1,7 @@
 using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
+using Discovery.Testing;
 using Discovery.Testing.Cluster;
 using Discovery.Testing.Events;
 using Xunit;
@@ -105,9 +106,40 @@ public sealed class NodeGrainTests(SiteClusterFixture fixture)
         var lost = await node.ReconcileAsync();
 
         Assert.Equal(1, lost);
-        var info = await vm.GetInfoAsync();
-        Assert.Equal(VmState.Failed, info.State);
-        Assert.Contains("disappeared", info.Failure);
+        await Eventually.HoldsAsync(async () => (await vm.GetInfoAsync()).State == VmState.Failed, "the lost VM to be marked failed");
+        Assert.Contains("disappeared", (await vm.GetInfoAsync()).Failure);
+    }
+
+    // The agent asks its VMs where they live while reconciling, and a VM's operation asks its agent: neither may wait
+    // on the other (before, both waited until the response timeout).
+    [Fact]
+    public async Task Reconciliation_and_vm_operations_at_the_same_time_never_wait_on_each_other()
+    {
+        var node = Node("lyon", "busy");
+        await node.RegisterAsync(new NodeSpec(8, 16384));
+        var vms = Enumerable.Range(0, 4).Select(i => fixture.Client.GetGrain<IVmGrain>($"t/{_test}/busy-{i}")).ToList();
+        foreach (var vm in vms)
+        {
+            await vm.DefineAsync(new VmSpec(1, 512), $"lyon/busy-{_test}");
+            await vm.StartAsync();
+        }
+
+        var operations = vms.Select(async vm =>
+        {
+            for (var round = 0; round < 15; round++)
+            {
+                await vm.SuspendAsync();
+                await vm.ResumeAsync();
+            }
+        });
+        var reconciling = Task.Run(async () =>
+        {
+            for (var round = 0; round < 60; round++)
+                Assert.Equal(0, await node.ReconcileAsync());
+        });
+        await Task.WhenAll([.. operations, reconciling]);
+
+        Assert.All(await Task.WhenAll(vms.Select(vm => vm.GetInfoAsync())), info => Assert.Equal(VmState.Running, info.State));
     }
 
     [Fact]
