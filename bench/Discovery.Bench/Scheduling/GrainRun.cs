@@ -8,6 +8,7 @@ using Discovery.Abstractions.VirtualMachines;
 using Discovery.Client;
 using Discovery.Grains;
 using Discovery.Grains.Coordinates;
+using Discovery.Grains.Hypervisors;
 using Discovery.Grains.Scheduling;
 using Discovery.Grains.Sites;
 using Discovery.Scheduling.Nodes;
@@ -78,7 +79,10 @@ public static class GrainRun
     private static async Task<InProcessTestCluster> StartClusterAsync(Layout layout, DvmsBenchmarkOptions options, bool distributed) =>
         (await BenchCluster.StartAsync(layout.Catalog, (_, silo) =>
         {
+            // Per-node background work, scaled down because 10,000 agents share two cores here instead of having a
+            // machine each: coordinates every 30 s, hypervisor reconciliation every 2 minutes.
             silo.Services.Configure<LocalityOptions>(o => o.Interval = TimeSpan.FromSeconds(30));
+            silo.Services.Configure<HypervisorOptions>(o => o.ReconcileInterval = TimeSpan.FromMinutes(2));
             silo.Services.Configure<SchedulerOptions>(o =>
             {
                 o.Enabled = false; // switched on once everything is deployed (StartSchedulersAsync)

@@ -330,12 +330,13 @@ public sealed class NodeGrain(
     // A VM restarted elsewhere while this node was cut off is recorded on its new node: the copy here is an older
     // generation and is destroyed, never resumed, so one VM never runs twice. A VM being migrated is recorded on one
     // end while both hold it: that is no stale copy.
+    // The records are read all at once: one round trip holds the agent, not one per VM.
     private async Task FenceAsync()
     {
-        foreach (var vm in state.State.Vms.Keys.ToList())
+        var records = await Task.WhenAll(state.State.Vms.Keys.Select(vm => GrainFactory.GetGrain<IVmGrain>(vm).GetInfoAsync()));
+        foreach (var info in records)
         {
-            var info = await GrainFactory.GetGrain<IVmGrain>(vm).GetInfoAsync();
-            var owner = info.Node;
+            var (vm, owner) = (info.Id, info.Node);
             if (owner is null || owner == Id.ToString() || info.State == VmState.Migrating)
                 continue;
             logger.LogWarning("Node {Node}: VM {Vm} now lives on {Owner}; destroying the stale copy here", Id, vm, owner);
