@@ -14,6 +14,9 @@ public static class CliApp
 {
     public const int Ok = 0, Failed = 1, UsageError = 2;
 
+    /// <summary>The cluster shed the call: nothing was done, run the same command again in a moment (sysexits' EX_TEMPFAIL).</summary>
+    public const int Busy = 75;
+
     /// <summary>Runs one command line; <paramref name="connect"/> replaces the real connection in tests.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error,
         Func<CliConnection, CancellationToken, Task<DiscoveryClient>>? connect = null, CancellationToken cancellationToken = default)
@@ -86,6 +89,7 @@ public static class CliApp
     {
         // InvalidVeSpecException is an ArgumentException: a spec the cluster refuses is bad input too.
         VeSpecFileException or ArgumentException or FormatException => UsageError,
+        ClusterBusyException => Busy,
         OperationCanceledException => Failed,
         UnauthorizedAccessException => Failed,
         NotFoundException or PlacementFailedException or VeOperationException or DiscoveryConnectionException or TimeoutException => Failed,

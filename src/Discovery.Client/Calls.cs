@@ -25,7 +25,19 @@ internal sealed class Calls(TimeSpan timeout, string? credential = null)
             throw new TimeoutException($"{what} did not answer within {timeout.TotalSeconds:0.#} s; it may still complete " +
                                        "(retry with the same request id to learn its outcome), or raise DiscoveryClientOptions.CallTimeout");
         }
+        catch (Exception e) when (IsShedding(e))
+        {
+            throw new ClusterBusyException($"busy: {what} was refused because the cluster is shedding load ({Reason(e)}); " +
+                                           "nothing was done, retry in a moment", e);
+        }
     }
+
+    // Orleans refuses a call at once when the target grain's queue is full, or when the gateway's silo is overloaded.
+    private static bool IsShedding(Exception e) => e is LimitExceededException or GatewayTooBusyException;
+
+    private static string Reason(Exception e) => e is GatewayTooBusyException
+        ? "the gateway's silo is above its CPU threshold"
+        : "too many calls are already waiting for the same VE, VM or node";
 
     // Set inside an async method, the credential flows into every grain call the facade makes for this call and
     // goes away with it: the caller's own request context is left as it was.

@@ -4,12 +4,14 @@ using Discovery.Grains.Environments;
 using Discovery.Grains.Hypervisors;
 using Discovery.Grains.Images;
 using Discovery.Grains.Placement;
+using Discovery.Grains.Reliability;
 using Discovery.Grains.Scheduling;
 using Discovery.Grains.Security;
 using Discovery.Grains.Sites;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Discovery.Network.Latency;
 
 namespace Discovery.Grains;
@@ -43,6 +45,17 @@ public static class DiscoverySiloBuilderExtensions
         silo.Services.TryAddSingleton<Networks.VeNetworkAttacher>();
         silo.Services.TryAddSingleton<SnapshotReader>();
         silo.Services.AddSingleton<SiloDeathWatcher>();
+        silo.Services.AddOptions<OverloadOptions>();
+        silo.Services.AddOptions<SiloMessagingOptions>().Configure<IOptions<OverloadOptions>>((messaging, overload) =>
+        {
+            messaging.MaxEnqueuedRequestsHardLimit = overload.Value.MaxQueuedCallsPerGrain;
+            messaging.MaxEnqueuedRequestsSoftLimit = overload.Value.MaxQueuedCallsPerGrain / 2;
+        });
+        silo.Services.AddOptions<LoadSheddingOptions>().Configure<IOptions<OverloadOptions>>((shedding, overload) =>
+        {
+            shedding.LoadSheddingEnabled = overload.Value.ShedClientCallsAboveCpuPercent is not null;
+            shedding.CpuThreshold = overload.Value.ShedClientCallsAboveCpuPercent ?? shedding.CpuThreshold;
+        });
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDeathWatcher>());
         return silo;
     }

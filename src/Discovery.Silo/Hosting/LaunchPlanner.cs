@@ -85,6 +85,8 @@ public static class LaunchPlanner
             throw new ConfigurationProblem($"Discovery:{images}");
         if (o.Scheduling.Validate() is { } scheduling)
             throw new ConfigurationProblem($"Discovery:{scheduling}");
+        if (o.Overload.Validate() is { } overload)
+            throw new ConfigurationProblem($"Discovery:Overload: {overload}");
         if (o.Networks.Validate() is { } networks)
             throw new ConfigurationProblem($"Discovery:{networks}");
         if (SecuritySetup.Prepare(o) is { } security)

@@ -31,6 +31,8 @@ public static class SiloCommandLine
         ["--workload"] = "Discovery:Scheduling:Workload",
         ["--monitor-every"] = "Discovery:Scheduling:MonitorInterval",
         ["--security"] = "Discovery:Security:Enabled",
+        ["--max-queued-calls"] = "Discovery:Overload:MaxQueuedCallsPerGrain",
+        ["--shed-above-cpu"] = "Discovery:Overload:ShedClientCallsAboveCpuPercent",
     };
 
     /// <summary>The usage text.</summary>
@@ -52,6 +54,8 @@ public static class SiloCommandLine
           --monitor-every T        how often a node samples its VMs' demand (default: 00:00:02)
           --security true|false    require credentials and keep tenants apart (default false; needs
                                    Discovery__Security__AdminKey, which the embedded demo makes up and prints)
+          --max-queued-calls N     calls waiting for one grain beyond which new ones get "busy, retry" (default 1000; 0 = no limit)
+          --shed-above-cpu PCT     refuse new client calls ("busy, retry") while this silo's CPU is above PCT % (default: never)
           --console-port N         the web console's port (default: 5080 for the embedded demo, else off; 0 = off)
           --http-port N            health (/healthz, /readyz) and Prometheus metrics (/metrics) port (default: off; 0 = off)
           --primary-port N         localhost clustering: the primary silo's port (default: this silo's)

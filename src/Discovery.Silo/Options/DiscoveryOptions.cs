@@ -82,6 +82,9 @@ public sealed class DiscoveryOptions
     /// <summary>Who may call the cluster: credentials, access rules, the audit log (<c>Discovery:Security:*</c>; off unless enabled).</summary>
     public Discovery.Grains.Security.SecurityOptions Security { get; set; } = new();
 
+    /// <summary>When the silo refuses calls at once ("busy, retry") instead of queueing them (<c>Discovery:Overload:*</c>).</summary>
+    public Discovery.Grains.Reliability.OverloadOptions Overload { get; set; } = new();
+
     /// <summary>How fast dead silos are noticed (<c>Discovery:FailureDetection:*</c>).</summary>
     public FailureDetectionOptions FailureDetection { get; set; } = new();
 }

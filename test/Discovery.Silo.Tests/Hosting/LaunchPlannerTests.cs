@@ -127,4 +127,11 @@ public sealed class LaunchPlannerTests
     [Fact]
     public void Failure_detection_settings_are_validated() =>
         Assert.Contains("ProbeTimeout must be positive", Problem("--site", "lyon", "--probe-timeout", "-00:00:01"));
+
+    [Fact]
+    public void Load_shedding_limits_are_validated()
+    {
+        Assert.Contains("queued-calls limit per grain must be 0 (no limit) or more, not -5", Problem([.. FreePortArgs(), "--max-queued-calls", "-5"]));
+        Assert.Contains("percentage from 1 to 100, not 150", Problem([.. FreePortArgs(), "--shed-above-cpu", "150"]));
+    }
 }
