@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -6,6 +7,7 @@ using System.Text.Json.Serialization.Metadata;
 using Discovery.Abstractions.Environments;
 using Discovery.Abstractions.Environments.Constraints;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Discovery.Client;
@@ -26,7 +28,17 @@ namespace Discovery.Client;
 /// </summary>
 public static class VeSpecFile
 {
+    // Every constraint type is known by its name, without registration (declared before Json, which uses it).
+    private static readonly IReadOnlyList<Type> ConstraintTypes = typeof(PlacementConstraint).Assembly.GetTypes()
+        .Where(t => t.IsSubclassOf(typeof(PlacementConstraint)) && !t.IsAbstract).OrderBy(t => t.Name).ToList();
+
     private static readonly JsonSerializerOptions Json = CreateOptions();
+
+    /// <summary>The largest spec file read (1 MiB): a VE of thousands of VMs fits many times over.</summary>
+    public const long MaxFileBytes = 1 << 20;
+
+    /// <summary>How deeply lists and maps may nest (the deepest real spec nests four levels).</summary>
+    public const int MaxDepth = 32;
 
     /// <summary>Reads <paramref name="path"/> (<c>.json</c>, or YAML otherwise); throws <see cref="VeSpecFileException"/> naming the file and the place.</summary>
     public static VeSpec Load(string path)
@@ -34,6 +46,8 @@ public static class VeSpecFile
         string text;
         try
         {
+            if (new FileInfo(path) is { Exists: true, Length: > MaxFileBytes } big)
+                throw new VeSpecFileException($"VE spec '{path}' is larger than {MaxFileBytes / 1024} KiB ({big.Length} bytes): is it the right file?");
             text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -48,7 +62,7 @@ public static class VeSpecFile
     {
         try
         {
-            return JsonSerializer.Deserialize<VeSpec>(json, Json) ?? throw new VeSpecFileException($"{source}: the spec is empty");
+            return Deserialize(json) ?? throw new VeSpecFileException($"{source}: the spec is empty");
         }
         catch (JsonException e)
         {
@@ -64,19 +78,26 @@ public static class VeSpecFile
     {
         JsonNode? node;
         var lines = new Dictionary<string, Mark>(StringComparer.Ordinal);
+        var parser = new DepthLimitedParser(new Parser(new StringReader(yaml)), MaxDepth);
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
             node = stream.Documents.Count == 0 ? null : ToJson(stream.Documents[0].RootNode, "$", lines);
         }
         catch (YamlException e)
         {
             throw new VeSpecFileException($"{source}:{e.Start.Line}:{e.Start.Column}: {e.InnerException?.Message ?? e.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed text (seen by the fuzz tests), without a position.
+            var at = parser.LastRead;
+            throw new VeSpecFileException($"{source}:{at.Line}:{at.Column}: the YAML cannot be read after this point");
+        }
         try
         {
-            return JsonSerializer.Deserialize<VeSpec>(node?.ToJsonString() ?? "null", Json) ?? throw new VeSpecFileException($"{source}: the spec is empty");
+            return Deserialize(node?.ToJsonString() ?? "null") ?? throw new VeSpecFileException($"{source}: the spec is empty");
         }
         catch (JsonException e)
         {
@@ -86,6 +107,27 @@ public static class VeSpecFile
                 path = Parent(path);
             var where = lines.TryGetValue(path, out var mark) ? $"{source}:{mark.Line}:{mark.Column}" : source;
             throw new VeSpecFileException($"{where}: {Describe(e)}");
+        }
+    }
+
+    // Located like the parser's own errors; the handler above shows the inner message, without YamlDotNet's marks.
+    private static YamlException Problem(YamlNode node, string message) => new(node.Start, node.End, message, new InvalidDataException(message));
+
+    // The serializer refuses a constraint without its kind with NotSupportedException, which carries its path only in
+    // its message: turn it into the JsonException every other refusal is, so it gets a place and a clear reason.
+    private static VeSpec? Deserialize(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<VeSpec>(json, Json);
+        }
+        catch (NotSupportedException e)
+        {
+            var path = Regex.Match(e.Message, @"Path: (\$[^ |]*)") is { Success: true } m ? m.Groups[1].Value.TrimEnd('.') : null;
+            var reason = e.Message.Contains("type discriminator", StringComparison.Ordinal)
+                ? $"a constraint needs 'kind', one of {string.Join(", ", ConstraintTypes.Select(t => t.Name))}"
+                : e.Message.Split(" Path:")[0];
+            throw new JsonException(reason, path, null, null, e);
         }
     }
 
@@ -107,7 +149,9 @@ public static class VeSpecFile
         {
             YamlMappingNode map => new JsonObject(map.Children.Select(c =>
             {
-                var key = ((YamlScalarNode)c.Key).Value ?? "";
+                var key = c.Key is YamlScalarNode { Value: { } name }
+                    ? name
+                    : throw Problem(c.Key, "a key must be a plain name, not a list or a map");
                 lines[$"{path}.{key}"] = c.Key.Start;
                 return KeyValuePair.Create(key, ToJson(c.Value, $"{path}.{key}", lines));
             })),
@@ -139,9 +183,6 @@ public static class VeSpecFile
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var constraintTypes = typeof(PlacementConstraint).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(PlacementConstraint)) && !t.IsAbstract)
-            .ToList();
         var resolver = new DefaultJsonTypeInfoResolver();
         resolver.Modifiers.Add(info =>
         {
@@ -152,7 +193,7 @@ public static class VeSpecFile
                     TypeDiscriminatorPropertyName = "kind",
                     UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization,
                 };
-                foreach (var type in constraintTypes)
+                foreach (var type in ConstraintTypes)
                     info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(type, type.Name));
             }
             if (typeof(PlacementConstraint).IsAssignableFrom(info.Type) && info.Kind == JsonTypeInfoKind.Object)
@@ -173,6 +214,41 @@ public static class VeSpecFile
             Converters = { new JsonStringEnumConverter() },
         };
     }
+}
+
+/// <summary>
+/// Refuses YAML nested deeper than a limit, and aliases, while it is read: the node tree is built recursively, and
+/// either could exhaust the stack or the memory.
+/// </summary>
+internal sealed class DepthLimitedParser(IParser inner, int maxDepth) : IParser
+{
+    private int _depth;
+
+    public ParsingEvent? Current => inner.Current;
+
+    /// <summary>Where the last event read ends: the place to point at when the parser fails without saying where.</summary>
+    public Mark LastRead { get; private set; } = Mark.Empty;
+
+    public bool MoveNext()
+    {
+        if (!inner.MoveNext())
+            return false;
+        LastRead = inner.Current!.End;
+        switch (inner.Current)
+        {
+            case MappingStart or SequenceStart when ++_depth > maxDepth:
+                throw Refuse($"lists and maps are nested more than {maxDepth} levels deep");
+            // An alias can point back at its own anchor (a cycle) or multiply a node (a "billion laughs" bomb).
+            case AnchorAlias:
+                throw Refuse("aliases (*name) are not allowed in a spec file; write the value out");
+            case MappingEnd or SequenceEnd:
+                _depth--;
+                break;
+        }
+        return true;
+    }
+
+    private YamlException Refuse(string message) => new(inner.Current!.Start, inner.Current.End, message, new InvalidDataException(message));
 }
 
 /// <summary>A VE spec file that cannot be read; the message names the file, the place and the problem.</summary>

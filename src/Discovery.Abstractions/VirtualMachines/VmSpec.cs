@@ -30,5 +30,6 @@ public sealed record VmSpec(
         Vcpus is < 1 or > MaxVcpus ? $"vcpus must be between 1 and {MaxVcpus} (got {Vcpus})"
         : MemoryMiB is < 1 or > MaxMemoryMiB ? $"memory must be between 1 MiB and {MaxMemoryMiB} MiB (got {MemoryMiB})"
         : DiskGiB is < 0 ? $"disk cannot be negative (got {DiskGiB} GiB)"
+        : Image is not null && Images.ImageName.Validate(Image) is { } badImage ? badImage
         : null;
 }

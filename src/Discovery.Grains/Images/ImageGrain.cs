@@ -143,12 +143,7 @@ public sealed class ImageGrain(
     }
 
     /// <summary>Null when <paramref name="name"/> can name an image, else why not.</summary>
-    public static string? ValidateName(string name) =>
-        string.IsNullOrEmpty(name) || name.Length > 100
-            ? $"image name '{name}' must be 1 to 100 characters"
-            : name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '.' or '_') && char.IsAsciiLetterOrDigit(name[0])
-                ? null
-                : $"image name '{name}' may hold lower-case letters, digits, '-', '.' and '_', starting with a letter or digit";
+    public static string? ValidateName(string name) => ImageName.Validate(name);
 
     // Brings every chunk up to the wanted number of live replicas (on sites with a silo up), copying to the sites
     // nearest an existing replica, other regions first. Returns how many copies were made.

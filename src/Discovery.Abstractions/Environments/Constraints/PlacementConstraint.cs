@@ -43,7 +43,13 @@ public abstract record PlacementConstraint([property: Id(0)] IReadOnlyList<strin
     protected static string? RequireLocations(IReadOnlyList<string>? where, string kind) =>
         where is not { Count: > 0 } ? $"{kind} needs at least one site, node or region in 'where'"
         : where.FirstOrDefault(string.IsNullOrWhiteSpace) is not null ? $"{kind} has an empty location in 'where'"
+        : where.FirstOrDefault(l => !IsLocationName(l)) is { } bad
+            ? $"{kind}: '{bad}' cannot name a site, region or node (letters, digits, '-', '_', '.' and '/', at most 128 characters)"
         : null;
+
+    // Sites, regions and node ids ("site/node") are all made of these.
+    private static bool IsLocationName(string location) =>
+        location.Length <= 128 && location.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/');
 }
 
 /// <summary>
