@@ -38,6 +38,18 @@ public sealed partial class LoginTests(SecuredConsoleFixture fixture) : IClassFi
         return key;
     }
 
+    // A new tenant, logged in in a browser of its own; the caller disposes the browser.
+    private async Task<(string Tenant, string Key, IBrowserContext User, IPage Page)> LoggedInTenantAsync(string prefix)
+    {
+        var tenant = NewTenant(prefix);
+        var key = (await fixture.Admin.Identity.CreateTenantAsync(tenant)).Credential;
+        var user = await fixture.NewUserAsync();
+        var page = await fixture.OpenAsync(user, "login");
+        await LogInAsync(page, key);
+        await Expect(page.Locator("[data-test=user]")).ToHaveTextAsync($"tenant:{tenant}", Patiently);
+        return (tenant, key, user, page);
+    }
+
     [ChromiumFact]
     public async Task A_wrong_revoked_or_forged_credential_is_refused_on_the_login_page_saying_what_is_wrong()
     {
@@ -96,12 +108,8 @@ public sealed partial class LoginTests(SecuredConsoleFixture fixture) : IClassFi
     [ChromiumFact]
     public async Task A_tenant_cannot_open_the_infrastructure_pages_by_their_address()
     {
-        var tenant = NewTenant("n");
-        var key = (await fixture.Admin.Identity.CreateTenantAsync(tenant)).Credential;
-        await using var user = await fixture.NewUserAsync();
-        var page = await fixture.OpenAsync(user, "login");
-        await LogInAsync(page, key);
-        await Expect(page.Locator("[data-test=user]")).ToHaveTextAsync($"tenant:{tenant}", Patiently);
+        var (tenant, _, user, _) = await LoggedInTenantAsync("n");
+        await using var _user = user;
 
         foreach (var path in new[] { "nodes", "nodes/paris/node-1", "map", "events" })
         {
@@ -124,7 +132,7 @@ public sealed partial class LoginTests(SecuredConsoleFixture fixture) : IClassFi
         var page = await fixture.OpenAsync(user, "nodes");
         await LogInAsync(page, fixture.AdminKey);
 
-        await Expect(page.Locator("[data-test=node-name]")).ToHaveCountAsync(2 * ConsoleFixture.NodesPerSite, new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-test=node-name]")).ToHaveCountAsync(ConsoleFixture.Sites.Count * ConsoleFixture.NodesPerSite, new() { Timeout = 30_000 });
         await Expect(page.Locator("[data-test=user]")).ToHaveTextAsync("admin:admin");
         await Expect(page.Locator("[data-test=nav-nodes]")).ToHaveCountAsync(1);
 
@@ -136,12 +144,8 @@ public sealed partial class LoginTests(SecuredConsoleFixture fixture) : IClassFi
     [ChromiumFact]
     public async Task Logging_out_ends_the_session_so_its_cookie_opens_nothing_any_more()
     {
-        var tenant = NewTenant("l");
-        var key = (await fixture.Admin.Identity.CreateTenantAsync(tenant)).Credential;
-        await using var user = await fixture.NewUserAsync();
-        var page = await fixture.OpenAsync(user, "ves");
-        await LogInAsync(page, key);
-        await Expect(page.Locator("[data-test=user]")).ToHaveTextAsync($"tenant:{tenant}", Patiently);
+        var (_, key, user, page) = await LoggedInTenantAsync("l");
+        await using var _user = user;
         var cookies = await user.CookiesAsync();
         Assert.NotEmpty(cookies);
         Assert.DoesNotContain(cookies, c => c.Value.Contains(key, StringComparison.Ordinal));

@@ -1,6 +1,4 @@
-using System.Reflection;
 using Discovery.Client;
-using Discovery.Testing;
 using Discovery.Testing.Processes;
 using Microsoft.Playwright;
 using Xunit;
@@ -14,7 +12,6 @@ namespace Discovery.Dashboard.Tests.Browser;
 public sealed class SecuredConsoleFixture : IAsyncLifetime
 {
     private const string AdminKeyLine = "Administrator key (this run only): ";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private ChildProcess? _silo;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -34,16 +31,11 @@ public sealed class SecuredConsoleFixture : IAsyncLifetime
     {
         if (ChromiumFactAttribute.Missing is not null)
             return;
-        var siloProgram = typeof(SecuredConsoleFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SiloProgram").Value!;
-        var (siloPort, gatewayPort, consolePort) = (FreePorts.TakeRange(4), FreePorts.TakeRange(4), FreePorts.Take());
         _clusterId = $"console-secure-{Guid.NewGuid():N}";
-        _silo = ChildProcess.StartDotnet(siloProgram,
-            "--infrastructure", WriteInfrastructure(), "--cluster-id", _clusterId, "--security", "true",
-            "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--console-port", consolePort.ToString());
-        var line = await _silo.WaitForLineAsync(AdminKeyLine, StartTimeout);
+        // The embedded demo with security on makes up an administrator key for the run and prints it.
+        (_silo, _gateway, Url) = ConsoleFixture.StartSilo(_clusterId, "--security", "true");
+        var line = await _silo.WaitForLineAsync(AdminKeyLine, ConsoleFixture.StartTimeout);
         AdminKey = line[(line.IndexOf(AdminKeyLine, StringComparison.Ordinal) + AdminKeyLine.Length)..].Trim();
-        Url = $"http://127.0.0.1:{consolePort}";
-        _gateway = $"127.0.0.1:{gatewayPort}";
         Admin = await ConnectAsync(AdminKey);
 
         _playwright = await Playwright.CreateAsync();
@@ -51,7 +43,7 @@ public sealed class SecuredConsoleFixture : IAsyncLifetime
         {
             ExecutablePath = ConsoleFixture.ChromiumPath,
             Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args = ConsoleFixture.ChromiumArgs,
         });
     }
 
@@ -84,16 +76,5 @@ public sealed class SecuredConsoleFixture : IAsyncLifetime
             await Admin.DisposeAsync();
         if (_silo is not null)
             await _silo.DisposeAsync();
-    }
-
-    private static string WriteInfrastructure()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"discovery-console-secure-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, $$"""
-            sites:
-              - { name: paris, latitude: 48.85, longitude: 2.35, nodes: [ { name: node, count: {{ConsoleFixture.NodesPerSite}}, cpus: 16, memoryMiB: 32768 } ] }
-              - { name: lyon, latitude: 45.76, longitude: 4.84, nodes: [ { name: node, count: {{ConsoleFixture.NodesPerSite}}, cpus: 8, memoryMiB: 16384 } ] }
-            """);
-        return path;
     }
 }
