@@ -45,8 +45,9 @@ public static class ConsoleAuthenticationExtensions
             o.AccessDeniedPath = DeniedPath;
             o.Cookie.Name = "discovery.console";
             o.Cookie.HttpOnly = true;
-            // Strict: no other site's page can make the browser send it (so a forged logout or action has no session).
-            o.Cookie.SameSite = SameSiteMode.Strict;
+            // Lax: a link from elsewhere still opens the console logged in, but no other site's form can post with it
+            // (so a forged logout names no session; the circuit's own actions travel over its websocket).
+            o.Cookie.SameSite = SameSiteMode.Lax;
             o.ExpireTimeSpan = security.SessionLifetime;
             o.SlidingExpiration = false;
             o.Events.OnValidatePrincipal = async context =>
