@@ -20,7 +20,12 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public static readonly IReadOnlyList<string> Sites = ["lyon", "paris", "rennes"];
     public const int NodesPerSite = 2;
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    /// <summary>How Chromium runs here: headless, offline from Google's services, in a container without a sandbox.</summary>
+    public static readonly string[] ChromiumArgs =
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    /// <summary>How long the silo program may take to start.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private ChildProcess? _silo;
     private IPlaywright? _playwright;
     private string? _profile;
@@ -43,17 +48,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
     {
         if (ChromiumFactAttribute.Missing is not null)
             return;
-        var siloProgram = typeof(ConsoleFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SiloProgram").Value!;
-        var (siloPort, gatewayPort, consolePort) = (FreePorts.TakeRange(4), FreePorts.TakeRange(4), FreePorts.Take());
         var clusterId = $"console-{Guid.NewGuid():N}";
-        _silo = ChildProcess.StartDotnet(siloProgram,
-            "--infrastructure", WriteInfrastructure(), "--cluster-id", clusterId,
-            "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--console-port", consolePort.ToString(),
-            // Scheduling on, but only demands a test sets count: no VM moves unless a test makes it.
-            "--scheduling", "true", "--workload", "OperatorOnly", "--monitor-every", "00:00:00.500");
+        // Scheduling on, but only demands a test sets count: no VM moves unless a test makes it.
+        (_silo, var gateway, Url) = StartSilo(clusterId, "--scheduling", "true", "--workload", "OperatorOnly", "--monitor-every", "00:00:00.500");
         await _silo.WaitForLineAsync("is running", StartTimeout);
-        Url = $"http://127.0.0.1:{consolePort}";
-        Client = await DiscoveryClient.ConnectAsync(new DiscoveryClientOptions { Gateways = [$"127.0.0.1:{gatewayPort}"], ClusterId = clusterId });
+        Client = await DiscoveryClient.ConnectAsync(new DiscoveryClientOptions { Gateways = [gateway], ClusterId = clusterId });
 
         _playwright = await Playwright.CreateAsync();
         _profile = Directory.CreateTempSubdirectory("discovery-chromium-").FullName;
@@ -61,7 +60,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args = ChromiumArgs,
             ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
         });
         Browser.SetDefaultTimeout(30_000);
@@ -91,6 +90,23 @@ public sealed class ConsoleFixture : IAsyncLifetime
             await _silo.DisposeAsync();
         if (_profile is not null)
             Directory.Delete(_profile, recursive: true);
+    }
+
+    /// <summary>
+    /// Starts the silo program on free ports with the test infrastructure and <paramref name="options"/>; returns it,
+    /// its first gateway and the console's address.
+    /// </summary>
+    public static (ChildProcess Silo, string Gateway, string ConsoleUrl) StartSilo(string clusterId, params string[] options)
+    {
+        var siloProgram = typeof(ConsoleFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SiloProgram").Value!;
+        var (siloPort, gatewayPort, consolePort) = (FreePorts.TakeRange(4), FreePorts.TakeRange(4), FreePorts.Take());
+        var silo = ChildProcess.StartDotnet(siloProgram,
+        [
+            "--infrastructure", WriteInfrastructure(), "--cluster-id", clusterId,
+            "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--console-port", consolePort.ToString(),
+            .. options,
+        ]);
+        return (silo, $"127.0.0.1:{gatewayPort}", $"http://127.0.0.1:{consolePort}");
     }
 
     private static string WriteInfrastructure()

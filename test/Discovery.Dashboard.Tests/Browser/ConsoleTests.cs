@@ -10,7 +10,11 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Discovery.Dashboard.Tests.Browser;
 
-/// <summary>The console in a real browser against a real cluster; each test saves a screenshot of its page.</summary>
+/// <summary>
+/// The console in a real browser against a real cluster running without security (everyone is an administrator);
+/// each test saves a screenshot of its page.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
 public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
 {
     private static readonly LocatorAssertionsToHaveTextOptions Patiently = new() { Timeout = 30_000 };
@@ -26,6 +30,18 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
         var ve = fixture.Client.Grains.GetGrain<IVeGrain>($"{_tenant}/{name}");
         await ve.ConfigureAsync(new VeSpec([new VmTemplate("web", 1, 1024, Count: count)], constraints), Req());
         return (ve, await ve.DeployAsync(Req(), Locality.NearSite(site)));
+    }
+
+    [ChromiumFact]
+    public async Task Without_security_the_console_needs_no_login_and_says_security_is_off()
+    {
+        var page = await fixture.OpenAsync("nodes");
+
+        await Expect(page.Locator("[data-test=security-off]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-test=nav-nodes]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-test=logout]")).ToHaveCountAsync(0);
+        var login = await fixture.OpenAsync("login");
+        await Expect(login.Locator("[data-test=security-off]")).ToContainTextAsync("without security");
     }
 
     [ChromiumFact]
