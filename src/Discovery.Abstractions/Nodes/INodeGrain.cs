@@ -62,9 +62,20 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("migrate-live")]
     Task<bool> TryMigrateLiveAsync(string vm, string targetUri);
 
-    /// <summary>Compares the node's records with what the hypervisor reports and reports lost VMs; returns how many.</summary>
+    /// <summary>
+    /// Compares the node's records with what the hypervisor reports and reports lost VMs; returns how many. A
+    /// hypervisor unreachable for <c>FailedChecksBeforeLost</c> checks in a row loses the whole node (Down): its
+    /// protected VMs restart elsewhere.
+    /// </summary>
     [Alias("reconcile")]
     Task<int> ReconcileAsync();
+
+    /// <summary>
+    /// Fails the node on purpose, for demonstrations and drills: powers off its in-process test host (its domains are
+    /// gone) and declares the node lost, so its protected VMs restart elsewhere. Refused for a real hypervisor.
+    /// </summary>
+    [Alias("fail")]
+    Task FailAsync();
 }
 
 /// <summary>What a cold migration carries from the source node to the target node.</summary>

@@ -12,4 +12,11 @@ public sealed class HypervisorOptions
 
     /// <summary>How often each node agent compares its records with what its hypervisor reports.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Reconciliations in a row that cannot reach a node's hypervisor before the node is declared lost (Down) and its
+    /// protected VMs restart elsewhere: one failed check may be a hiccup, and restarting a VM that still runs would
+    /// make two copies until the node returns and fences its own.
+    /// </summary>
+    public int FailedChecksBeforeLost { get; set; } = 3;
 }

@@ -13,6 +13,7 @@ namespace Discovery.Grains.Hypervisors;
 public sealed class HypervisorPool : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<LibvirtConnection>> _connections = new();
+    private readonly ConcurrentDictionary<string, bool> _poweredOff = new();
     private readonly string _root;
     private readonly bool _temporary;
 
@@ -28,7 +29,22 @@ public sealed class HypervisorPool : IDisposable
 
     /// <summary>The connection to <paramref name="uri"/>, opened on first use.</summary>
     public LibvirtConnection Connect(string uri) =>
-        _connections.GetOrAdd(uri, u => new Lazy<LibvirtConnection>(() => LibvirtConnection.Open(u))).Value;
+        _poweredOff.ContainsKey(uri)
+            ? throw new LibvirtException(LibvirtErrorCode.InvalidConnection, 0, $"cannot connect to {uri}: the host was powered off")
+            : _connections.GetOrAdd(uri, u => new Lazy<LibvirtConnection>(() => LibvirtConnection.Open(u))).Value;
+
+    /// <summary>
+    /// Powers off an in-process test host, as a node failure would: its domains are gone with it and it cannot be
+    /// reached any more. Only test hosts (<c>test://</c>) can be failed on purpose.
+    /// </summary>
+    public void PowerOff(string uri)
+    {
+        if (!uri.StartsWith("test://", StringComparison.Ordinal))
+            throw new InvalidOperationException($"only an in-process test host can be failed on purpose, not {uri}");
+        _poweredOff[uri] = true;
+        if (_connections.TryRemove(uri, out var connection) && connection.IsValueCreated)
+            connection.Value.Dispose();
+    }
 
     /// <summary>
     /// The URI a node's agent should use: its configured one, or an in-process test host sized like the node, written

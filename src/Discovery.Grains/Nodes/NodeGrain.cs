@@ -8,6 +8,7 @@ using Discovery.Grains.Diagnostics;
 using Discovery.Grains.Events;
 using Discovery.Grains.Hypervisors;
 using Discovery.Grains.Images;
+using Discovery.Grains.Reliability;
 using Discovery.Grains.Sites;
 using Discovery.Hypervisor;
 using Discovery.Scheduling.Energy;
@@ -35,6 +36,7 @@ public sealed class NodeGrain(
     private NodeId Id => NodeId.Parse(this.GetPrimaryKeyString());
 
     private string? _uri;
+    private int _failedChecks;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -289,22 +291,37 @@ public sealed class NodeGrain(
     /// <inheritdoc />
     public async Task<int> ReconcileAsync()
     {
-        if (state.State.Spec is null || _uri is null)
+        if (state.State.Spec is null || _uri is null || state.State.Status == NodeStatus.Down)
             return 0;
         await FenceAsync();
         var lost = new List<(string Vm, string Reason)>();
         var vms = state.State.Vms.Keys.ToList(); // grain state is only readable on the grain's own thread
-        await OnHypervisor(() =>
+        try
         {
-            foreach (var vm in vms)
+            await OnHypervisor(() =>
             {
-                using var domain = Connection.TryLookupDomain(VmId.Parse(vm).DomainName);
-                if (domain is null)
-                    lost.Add((vm, "its domain disappeared from the hypervisor"));
-                else if (domain.GetInfo().State == DomainState.Crashed)
-                    lost.Add((vm, "its domain crashed"));
+                foreach (var vm in vms)
+                {
+                    using var domain = Connection.TryLookupDomain(VmId.Parse(vm).DomainName);
+                    if (domain is null)
+                        lost.Add((vm, "its domain disappeared from the hypervisor"));
+                    else if (domain.GetInfo().State == DomainState.Crashed)
+                        lost.Add((vm, "its domain crashed"));
+                }
+            });
+        }
+        catch (HypervisorException e)
+        {
+            if (++_failedChecks < options.Value.FailedChecksBeforeLost)
+            {
+                logger.LogWarning("Node {Node}: hypervisor unreachable ({Count} of {Limit} checks before the node is lost): {Reason}",
+                    Id, _failedChecks, options.Value.FailedChecksBeforeLost, e.Message);
+                return 0;
             }
-        });
+            await LoseAsync($"its hypervisor could not be reached {_failedChecks} times in a row: {e.Message}");
+            return vms.Count;
+        }
+        _failedChecks = 0;
         // Reported without waiting: the VM grain may itself be waiting on this agent (an operation in flight), and
         // waiting here would hold both until the response timeout.
         foreach (var (vm, reason) in lost)
@@ -313,6 +330,42 @@ public sealed class NodeGrain(
             ReportLostAsync(vm, reason).Ignore();
         }
         return lost.Count;
+    }
+
+    /// <inheritdoc />
+    public async Task FailAsync()
+    {
+        RequireRegistered();
+        if (state.State.Status == NodeStatus.Down)
+            return;
+        hypervisors.PowerOff(_uri!);
+        await LoseAsync("its host was powered off on purpose (a simulated failure)");
+    }
+
+    // The node is gone with its VMs: placement passes it by from now on, and every VE with a VM here restarts its
+    // protected VMs elsewhere. Recovery is not awaited: it calls VE and VM grains that may be waiting on this agent.
+    private async Task LoseAsync(string reason)
+    {
+        logger.LogError("Node {Node} is lost: {Reason}", Id, reason);
+        state.State.Status = NodeStatus.Down;
+        await state.WriteStateAsync();
+        var spec = state.State.Spec!;
+        await SiteRegistry.ReportLoadAsync(new NodeLoad(Id.ToString(), NodeStatus.Down, spec.Capacity, NodeCapacity.Allocated(state.State.Vms.Values)));
+        await this.PublishAsync(new NodeUnreachable(Id.Site, time.GetUtcNow(), Id.ToString(), reason), logger);
+        await this.PublishAsync(new NodeStatusChanged(Id.Site, time.GetUtcNow(), Id.ToString(), NodeStatus.Down), logger);
+        RecoverAsync($"node {Id} was lost: {reason}").Ignore();
+    }
+
+    private async Task RecoverAsync(string reason)
+    {
+        try
+        {
+            await NodeLoss.RecoverVmsAsync(GrainFactory, [Id.ToString()], reason, logger);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError(e, "Node {Node}: recovering the VMs of the lost node failed", Id);
+        }
     }
 
     private async Task ReportLostAsync(string vm, string reason)

@@ -1,4 +1,3 @@
-using Discovery.Abstractions.Environments;
 using Discovery.Abstractions.Images;
 using Discovery.Grains.Reliability;
 using Discovery.Abstractions.Sites;
@@ -46,22 +45,6 @@ public sealed class SiloDeathWatcher(
         }
     }
 
-    // Every VE with a VM on a lost node restarts its protected VMs elsewhere and marks the others failed.
-    private async Task RecoverVmsAsync(IReadOnlyList<string> lostNodes, string reason)
-    {
-        var directory = grains.GetGrain<IVeDirectoryGrain>(0);
-        const int PageSize = 500;
-        for (var offset = 0; ; offset += PageSize)
-        {
-            var page = await directory.ListAsync(offset, PageSize);
-            var counts = await Task.WhenAll(page.Ves.Select(ve => grains.GetGrain<IVeRecoveryGrain>(ve).RecoverAsync(lostNodes, reason)));
-            if (counts.Sum() > 0)
-                logger.LogWarning("{Count} VM(s) were on the lost nodes {Nodes}", counts.Sum(), string.Join(", ", lostNodes));
-            if (offset + PageSize >= page.Total)
-                return;
-        }
-    }
-
     private async Task ReportAsync(string site, SiloAddress silo)
     {
         try
@@ -69,7 +52,7 @@ public sealed class SiloDeathWatcher(
             // Only the first report gets the lost nodes back, so VMs are recovered once however many silos report.
             var lost = await grains.GetGrain<ISiteGrain>(site).SiloDeadAsync(silo.ToParsableString());
             if (lost.Count > 0)
-                await RecoverVmsAsync(lost.Select(n => $"{site}/{n}").ToList(), $"silo {silo} of site {site} was declared dead");
+                await NodeLoss.RecoverVmsAsync(grains, lost.Select(n => $"{site}/{n}").ToList(), $"silo {silo} of site {site} was declared dead", logger);
             // Chunks that had a replica there may now have too few: copy them again from the survivors.
             foreach (var image in await grains.GetGrain<IImageDirectoryGrain>(0).ListAsync())
                 await grains.GetGrain<IImageGrain>(image).RepairAsync();

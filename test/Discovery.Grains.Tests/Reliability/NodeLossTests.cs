@@ -1,0 +1,88 @@
+using Discovery.Abstractions.Environments;
+using Discovery.Abstractions.Environments.Constraints;
+using Discovery.Abstractions.Events;
+using Discovery.Abstractions.Nodes;
+using Discovery.Abstractions.VirtualMachines;
+using Discovery.Grains.Hypervisors;
+using Discovery.Testing;
+using Discovery.Testing.Cluster;
+using Discovery.Testing.Events;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Discovery.Grains.Tests.Reliability;
+
+/// <summary>One node lost while its silo lives on: its hypervisor is powered off, or cannot be reached any more.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class NodeLossTests(SiteClusterFixture fixture)
+{
+    private readonly string _test = Guid.NewGuid().ToString("N")[..8];
+
+    // A VE of one protected VM and one unprotected VM, both deployed near node a; node b is where "web" may go next.
+    private async Task<(string A, string B, IVeGrain Ve)> DeployAsync()
+    {
+        var (a, b) = ($"rennes/loss-a-{_test}", $"rennes/loss-b-{_test}");
+        foreach (var node in new[] { a, b })
+            await fixture.Client.GetGrain<INodeGrain>(node).RegisterAsync(new NodeSpec(4, 4096));
+        var ve = fixture.Client.GetGrain<IVeGrain>($"ops-{_test}/shop");
+        await ve.ConfigureAsync(new VeSpec(
+            [new VmTemplate("web", 1, 512, Ha: HaMode.Restart), new VmTemplate("batch", 1, 512)],
+            [new Fence([], [a, b])]), "c1");
+        await ve.DeployAsync("d1", Locality.NearNode(a));
+        Assert.All((await ve.LocateAsync()).Vms, v => Assert.Equal(a, v.Node));
+        return (a, b, ve);
+    }
+
+    [Fact]
+    public async Task A_node_failed_on_purpose_goes_down_and_its_protected_vm_runs_again_on_another_node()
+    {
+        var (a, b, ve) = await DeployAsync();
+        await using var recorder = await EventRecorder.StartAsync(fixture.Client, ["rennes"]);
+
+        await fixture.Client.GetGrain<INodeGrain>(a).FailAsync();
+
+        Assert.Equal(NodeStatus.Down, (await fixture.Client.GetGrain<INodeGrain>(a).GetInfoAsync()).Status);
+        await recorder.WaitForAsync<NodeUnreachable>(e => e.Node == a && e.Reason.Contains("powered off"));
+        var web = fixture.Client.GetGrain<IVmGrain>($"ops-{_test}/shop/web");
+        await Eventually.HoldsAsync(async () => (await web.GetInfoAsync()) is { State: VmState.Running } info && info.Node == b,
+            $"web to run again on {b}");
+        Assert.Equal(1, (await web.GetInfoAsync()).Generation);
+        var batch = await fixture.Client.GetGrain<IVmGrain>($"ops-{_test}/shop/batch").GetInfoAsync();
+        Assert.Equal(VmState.Failed, batch.State);
+        Assert.Contains("powered off", batch.Failure);
+        Assert.Equal(VeStatus.Degraded, (await ve.LocateAsync()).Status);
+    }
+
+    [Fact]
+    public async Task An_unreachable_hypervisor_loses_its_node_only_after_the_configured_failed_checks_in_a_row()
+    {
+        var (a, b, _) = await DeployAsync();
+        var node = fixture.Client.GetGrain<INodeGrain>(a);
+        var silo = fixture.Cluster.Silos.Single(s => fixture.SiteOfSilo[s.Name] == "rennes");
+        var checks = silo.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HypervisorOptions>>().Value.FailedChecksBeforeLost;
+
+        // The host goes away behind the agent's back, as a crashed machine would.
+        silo.ServiceProvider.GetRequiredService<HypervisorPool>().PowerOff((await node.GetInfoAsync()).LibvirtUri!);
+        for (var check = 1; check < checks; check++)
+        {
+            Assert.Equal(0, await node.ReconcileAsync());
+            Assert.Equal(NodeStatus.Up, (await node.GetInfoAsync()).Status);
+        }
+        Assert.Equal(2, await node.ReconcileAsync());
+
+        Assert.Equal(NodeStatus.Down, (await node.GetInfoAsync()).Status);
+        var web = fixture.Client.GetGrain<IVmGrain>($"ops-{_test}/shop/web");
+        await Eventually.HoldsAsync(async () => (await web.GetInfoAsync()) is { State: VmState.Running } info && info.Node == b,
+            $"web to run again on {b}");
+    }
+
+    [Fact]
+    public async Task Only_an_in_process_test_host_can_be_failed_on_purpose()
+    {
+        var pool = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<HypervisorPool>();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => pool.PowerOff("qemu:///system"));
+
+        Assert.Contains("only an in-process test host", refused.Message);
+    }
+}
