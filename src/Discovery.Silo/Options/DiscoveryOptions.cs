@@ -82,6 +82,9 @@ public sealed class DiscoveryOptions
     /// <summary>Who may call the cluster: credentials, access rules, the audit log (<c>Discovery:Security:*</c>; off unless enabled).</summary>
     public Discovery.Grains.Security.SecurityOptions Security { get; set; } = new();
 
+    /// <summary>TLS between silos and from clients (<c>Discovery:Tls:*</c>; off unless a certificate is given).</summary>
+    public TlsSettings Tls { get; set; } = new();
+
     /// <summary>How fast dead silos are noticed (<c>Discovery:FailureDetection:*</c>).</summary>
     public FailureDetectionOptions FailureDetection { get; set; } = new();
 }
