@@ -32,7 +32,13 @@ public sealed class TlsPeerTrust
         if (_thumbprints.Count > 0 && !_thumbprints.Contains(certificate.Thumbprint.ToUpperInvariant()))
             return $"certificate '{certificate.Subject}' ({certificate.Thumbprint}) is not among the allowed thumbprints";
         if (_authorities.Count == 0)
-            return null;
+        {
+            // Pinned without a CA: no chain is built, so the validity period is checked here.
+            var now = DateTime.UtcNow;
+            return now > certificate.NotAfter.ToUniversalTime() ? $"certificate '{certificate.Subject}' expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"
+                : now < certificate.NotBefore.ToUniversalTime() ? $"certificate '{certificate.Subject}' is not valid before {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"
+                : null;
+        }
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(_authorities);

@@ -99,6 +99,16 @@ public sealed class TlsConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void A_peer_certificate_out_of_its_validity_period_is_refused_by_a_ca_or_by_pinning()
+    {
+        var expired = _ca.Issue("expired-peer", notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(expired.Pfx, expired.Password);
+
+        Assert.Contains("expired on", new TlsPeerTrust(null, [expired.Thumbprint]).Reject(certificate));
+        Assert.NotNull(new TlsPeerTrust(TlsCertificates.LoadAuthorities(_ca.AuthorityFile), null).Reject(certificate));
+    }
+
+    [Fact]
     public void Tls_options_without_a_certificate_or_without_anything_to_trust_are_refused()
     {
         var silo = _ca.Issue("silo");
