@@ -29,11 +29,16 @@ public static class CliApp
         var credentials = new Option<string>("--credentials") { Description = "The saved-credentials file", DefaultValueFactory = _ => CredentialStore.DefaultPath, Recursive = true };
         var format = new Option<string>("--output", "-o") { Description = "table (for people) or json (for scripts)", DefaultValueFactory = _ => "table", Recursive = true };
         format.AcceptOnlyFromAmong("table", "json");
+        var tlsCa = new Option<string?>("--tls-ca") { Description = "TLS: the cluster's CA certificate; gateways must present a certificate it issued (default $DISCOVERY_TLS_CA)", Recursive = true };
+        var tlsThumbprints = new Option<string[]>("--tls-server-thumbprint") { Description = "TLS: accept the gateway certificate with this SHA-1 thumbprint (repeat for several; with --tls-ca both must hold)", Recursive = true };
+        var tlsCertificate = new Option<string?>("--tls-certificate") { Description = "TLS: this client's certificate (PEM or .pfx), for silos that require one (default $DISCOVERY_TLS_CERTIFICATE)", Recursive = true };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "TLS: the PEM key of --tls-certificate, when not in the certificate file (default $DISCOVERY_TLS_KEY)", Recursive = true };
+        var tlsPassword = new Option<string?>("--tls-password") { Description = "TLS: the .pfx or encrypted key's password (default $DISCOVERY_TLS_PASSWORD)", Recursive = true };
         var timeout = new Option<double>("--timeout") { Description = "Seconds one call may take", DefaultValueFactory = _ => 120, Recursive = true };
 
         var root = new RootCommand("discovery: sites, nodes and virtual environments of a Discovery.Orleans cluster")
         {
-            gateways, connection, clusterId, tenant, key, credentials, format, timeout,
+            gateways, connection, clusterId, tenant, key, credentials, format, timeout, tlsCa, tlsThumbprints, tlsCertificate, tlsKey, tlsPassword,
         };
         CliContext? context = null;
         CliContext Context(ParseResult parse)
@@ -52,7 +57,12 @@ public static class CliApp
                     parse.GetValue(connection),
                     cluster,
                     TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                    credential),
+                    credential,
+                    Tls(parse.GetValue(tlsCa) ?? NonEmpty(Environment.GetEnvironmentVariable("DISCOVERY_TLS_CA")),
+                        parse.GetValue(tlsThumbprints) ?? [],
+                        parse.GetValue(tlsCertificate) ?? NonEmpty(Environment.GetEnvironmentVariable("DISCOVERY_TLS_CERTIFICATE")),
+                        parse.GetValue(tlsKey) ?? NonEmpty(Environment.GetEnvironmentVariable("DISCOVERY_TLS_KEY")),
+                        parse.GetValue(tlsPassword) ?? NonEmpty(Environment.GetEnvironmentVariable("DISCOVERY_TLS_PASSWORD")))),
                 connect ?? ConnectAsync,
                 store);
         }
@@ -88,7 +98,7 @@ public static class CliApp
     private static int? Classify(Exception e) => e switch
     {
         // InvalidVeSpecException is an ArgumentException: a spec the cluster refuses is bad input too.
-        VeSpecFileException or ArgumentException or FormatException => UsageError,
+        VeSpecFileException or ArgumentException or FormatException or TlsCertificateException => UsageError,
         ClusterBusyException => Busy,
         OperationCanceledException => Failed,
         UnauthorizedAccessException => Failed,
@@ -104,6 +114,12 @@ public static class CliApp
         OperationCanceledException => "cancelled",
         _ => e.Message,
     };
+
+    // TLS is on when the client is told whom to trust; a certificate alone (no CA, no thumbprint) is reported at connect.
+    private static DiscoveryTlsOptions? Tls(string? ca, string[] thumbprints, string? certificate, string? key, string? password) =>
+        ca is null && thumbprints.Length == 0 && certificate is null
+            ? null
+            : new DiscoveryTlsOptions { CertificateAuthority = ca, ServerThumbprints = thumbprints, Certificate = certificate, Key = key, Password = password };
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
@@ -122,5 +138,6 @@ public static class CliApp
             ConnectTimeout = TimeSpan.FromSeconds(10),
             CallTimeout = c.Timeout,
             Credential = c.Credential,
+            Tls = c.Tls,
         }, ct);
 }

@@ -9,7 +9,9 @@ namespace Discovery.Cli;
 /// <param name="ClusterId">The cluster's id.</param>
 /// <param name="Timeout">The time limit of one call.</param>
 /// <param name="Credential">The API key or token every call carries, or null.</param>
-public sealed record CliConnection(IReadOnlyList<string> Gateways, string? Connection, string ClusterId, TimeSpan Timeout, string? Credential = null);
+/// <param name="Tls">TLS to the gateways, or null for a cluster without TLS.</param>
+public sealed record CliConnection(IReadOnlyList<string> Gateways, string? Connection, string ClusterId, TimeSpan Timeout, string? Credential = null,
+    DiscoveryTlsOptions? Tls = null);
 
 /// <summary>What every command gets: the printer, the tenant, and a connection made on first use.</summary>
 public sealed class CliContext(Printer printer, string tenant, CliConnection connection, Func<CliConnection, CancellationToken, Task<DiscoveryClient>> connect,

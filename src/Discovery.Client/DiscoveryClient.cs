@@ -66,7 +66,8 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <summary>
     /// Connects to the cluster described by <paramref name="options"/>, retrying until
     /// <see cref="DiscoveryClientOptions.ConnectTimeout"/>. Throws <see cref="DiscoveryConnectionException"/> when no
-    /// gateway answers in time.
+    /// gateway answers in time, and <see cref="TlsCertificateException"/> when a TLS file of
+    /// <see cref="DiscoveryClientOptions.Tls"/> cannot be used.
     /// </summary>
     public static async Task<DiscoveryClient> ConnectAsync(DiscoveryClientOptions options, CancellationToken cancellationToken = default)
     {
@@ -79,6 +80,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
         if (options.Site is { } site && SiteName.Validate(site) is { } badSite)
             throw new ArgumentException($"client site: {badSite}", nameof(options));
         var callerSite = new CallerSite { Name = options.Site };
+        var tls = options.Tls is { } tlsOptions ? ClientTls.Configure(tlsOptions) : null;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
         builder.UseOrleansClient(client =>
@@ -88,6 +90,8 @@ public sealed class DiscoveryClient : IAsyncDisposable
                 client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connection));
             else
                 client.UseStaticClustering(gateways);
+            if (tls is not null)
+                client.UseTls(tls);
             client.AddMemoryStreams(DiscoveryStreams.Provider);
             client.AddOutgoingGrainCallFilter(callerSite.StampAsync);
             if (options.Credential is { } credential)
@@ -112,7 +116,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
             host.Dispose();
             throw new DiscoveryConnectionException(
                 $"could not connect to cluster '{options.ClusterId}' through {where} within {options.ConnectTimeout.TotalSeconds:0.#} s: " +
-                $"{e.GetBaseException().Message}. Is a silo running, and are the cluster id and gateways right?", e);
+                $"{e.GetBaseException().Message}. Is a silo running, are the cluster id and gateways right{(options.Tls is null ? ", and does the cluster run without TLS (else give the TLS options)" : ", and do the silos run with TLS and trust this client's certificate (if they require one)")}?", e);
         }
     }
 

@@ -33,6 +33,12 @@ public sealed class DiscoveryClientOptions
     /// </summary>
     public string? Credential { get; set; }
 
+    /// <summary>
+    /// TLS to the gateways; null (the default) for a cluster that runs without TLS. A TLS client cannot talk to a
+    /// plain cluster, nor a plain client to a TLS one.
+    /// </summary>
+    public DiscoveryTlsOptions? Tls { get; set; }
+
     /// <summary>How long to keep trying to reach a gateway before giving up.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -66,9 +66,9 @@ public sealed class Images
         using var compressor = new ZstdSharp.Compressor(3);
         async Task FlushAsync()
         {
-            var missing = (await _calls.RunAsync("chunk lookup", () => store.MissingAsync(pending.Select(p => p.Id).ToList()), cancellationToken)).ToHashSet();
+            var missing = (await _calls.RunAsync("chunk lookup", () => store.MissingForAsync(owner, pending.Select(p => p.Id).ToList()), cancellationToken)).ToHashSet();
             foreach (var (id, compressed) in pending.Where(p => missing.Contains(p.Id)).DistinctBy(p => p.Id))
-                await _calls.RunAsync($"upload of chunk {id}", () => store.PutAsync(id, compressed), cancellationToken);
+                await _calls.RunAsync($"upload of chunk {id}", () => store.PutForAsync(owner, id, compressed), cancellationToken);
             counts = counts with { ChunksSent = counts.ChunksSent + missing.Count, ChunksReused = counts.ChunksReused + pending.Count - missing.Count };
             progress?.Report(counts);
             pending.Clear();

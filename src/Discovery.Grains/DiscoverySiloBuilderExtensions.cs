@@ -40,6 +40,7 @@ public static class DiscoverySiloBuilderExtensions
         silo.Services.AddOptions<ImageOptions>();
         silo.Services.TryAddSingleton<ChunkStores>();
         silo.Services.TryAddSingleton<ImageDelivery>();
+        silo.Services.TryAddSingleton<ChunkScoping>();
         silo.Services.AddOptions<SchedulerOptions>();
         silo.Services.AddOptions<Networks.NetworkOptions>();
         silo.Services.TryAddSingleton<Networks.VeNetworkAttacher>();

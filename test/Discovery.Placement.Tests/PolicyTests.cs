@@ -13,6 +13,7 @@ public sealed class PolicyTests
         no-colocation-with: [globex]
         encrypted-images: false
         max-rtt: { to: paris, ms: 20 }
+        isolated-images: true
         """;
 
     [Fact]
@@ -21,15 +22,17 @@ public sealed class PolicyTests
         var policy = PolicyParser.Parse(French);
         Assert.Equal("french-data", policy.Name);
         Assert.Equal(
-            ["allow-sites@2", "forbid-sites@3", "exclusive-nodes@4", "no-colocation-with@5", "max-rtt@7"],
+            ["allow-sites@2", "forbid-sites@3", "exclusive-nodes@4", "no-colocation-with@5", "max-rtt@7", "isolated-images@8"],
             policy.Clauses.Select(c => $"{c.Keyword}@{c.Line}"));
-        Assert.Equal(new MaxRtt("paris", 20, 7), policy.Clauses[^1]);
+        Assert.Equal(new MaxRtt("paris", 20, 7), policy.Clauses[^2]);
+        Assert.Equal(new IsolatedImages(8), policy.Clauses[^1]);
     }
 
     [Theory]
     [InlineData("name: x\nallow-site: [paris]", "line 2, column 1: unknown clause 'allow-site'")]
     [InlineData("name: x\nmax-rtt: { to: paris, ms: -3 }", "line 2, column 27: max-rtt.ms must be a positive number")]
     [InlineData("name: x\nexclusive-nodes: maybe", "line 2, column 18: exclusive-nodes is true or false, not 'maybe'")]
+    [InlineData("name: x\nisolated-images: sometimes", "line 2, column 18: isolated-images is true or false, not 'sometimes'")]
     [InlineData("allow-sites: [paris]", "a policy needs a name")]
     [InlineData("name: x\nallow-sites: [paris", "line 3, column 1")]
     public void A_wrong_policy_is_refused_with_its_line_and_column(string text, string expected)

@@ -46,13 +46,28 @@ public sealed record ChunkInfo(
 [Alias("discovery.site-chunks")]
 public interface ISiteChunkStoreGrain : IGrainWithStringKey
 {
-    /// <summary>The ids among <paramref name="ids"/> this store lacks, in the order given.</summary>
+    /// <summary>
+    /// The chunk keys among <paramref name="ids"/> this store lacks, in the order given. A key is a hash (a chunk any
+    /// tenant's image may share) or <c>tenant/hash</c> (a chunk kept in that tenant's scope).
+    /// </summary>
     [Alias("missing")]
     Task<IReadOnlyList<string>> MissingAsync(IReadOnlyList<string> ids);
+
+    /// <summary>
+    /// What an import by <paramref name="tenant"/> must upload: the hashes among <paramref name="hashes"/> this store
+    /// lacks in the scope the tenant's chunks go in. Where the operator keeps tenants' chunks apart, the answer is
+    /// the same whether or not another tenant holds the content.
+    /// </summary>
+    [Alias("missing-for")]
+    Task<IReadOnlyList<string>> MissingForAsync(string tenant, IReadOnlyList<string> hashes);
 
     /// <summary>Stores a compressed chunk after checking its hash; throws <see cref="ChunkUnavailableException"/> when it does not match.</summary>
     [Alias("put")]
     Task PutAsync(string id, byte[] compressed);
+
+    /// <summary>Stores a compressed chunk of an import by <paramref name="tenant"/>, in the scope its chunks go in.</summary>
+    [Alias("put-for")]
+    Task PutForAsync(string tenant, string hash, byte[] compressed);
 
     /// <summary>A chunk, compressed, verified first; <see cref="ChunkUnavailableException"/> when missing or corrupt here.</summary>
     [Alias("get")]

@@ -57,7 +57,7 @@ public sealed class ImageDelivery(ChunkStores stores, ILogger<ImageDelivery> log
                 foreach (var chunk in manifest.Chunks)
                 {
                     var bytes = decompressor.Unwrap(await site.GetAsync(chunk.Id)).ToArray();
-                    if (ChunkId.Of(bytes).Hex != chunk.Id)
+                    if (!ChunkKey.Parse(chunk.Id).Hash.Matches(bytes))
                         throw new ChunkUnavailableException($"chunk {chunk.Id} arrived with other content");
                     await file.WriteAsync(bytes);
                 }

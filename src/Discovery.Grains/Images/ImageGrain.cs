@@ -16,6 +16,7 @@ public sealed class ImageGrain(
     LatencyEstimator latency,
     IOptions<ImageOptions> options,
     Security.PolicyEnforcement policies,
+    ChunkScoping scoping,
     ILogger<ImageGrain> logger) : Grain, IImageGrain, Security.IOwnedGrain
 {
     private const int Parallel = 16;
@@ -68,6 +69,7 @@ public sealed class ImageGrain(
             throw new ArgumentException($"image {Name}: the chunks add up to {manifest.Chunks.Sum(c => (long)c.Size)} bytes, not the {manifest.Size} the manifest says");
         if (manifest.BootChunks.FirstOrDefault(i => i < 0 || i >= manifest.Chunks.Count, -1) is var bad and >= 0)
             throw new ArgumentException($"image {Name}: boot chunk index {bad} is outside the {manifest.Chunks.Count} chunks");
+        manifest = await ScopeAsync(manifest, owner);
         var ids = manifest.Chunks.Select(c => c.Id).Distinct().ToList();
         var missing = await GrainFactory.GetGrain<ISiteChunkStoreGrain>(site).MissingAsync(ids);
         if (missing.Count > 0)
@@ -140,6 +142,16 @@ public sealed class ImageGrain(
         }
         await record.ClearStateAsync();
         await GrainFactory.GetGrain<IImageDirectoryGrain>(0).RemoveAsync(Name);
+    }
+
+    // The manifest names chunks by hash; the image references them in the scope its owner's chunks go in (the same
+    // scope the import uploaded them to), so another tenant's isolated chunks can be neither found nor referenced.
+    private async Task<ImageManifestInfo> ScopeAsync(ImageManifestInfo manifest, string owner)
+    {
+        if (manifest.Chunks.FirstOrDefault(c => !Discovery.Images.ChunkId.TryParse(c.Id, out _)) is { } scoped)
+            throw new ArgumentException($"image {Name}: chunk '{scoped.Id}' is not a content hash (64 hex digits)");
+        var keys = await scoping.KeysAsync(owner, manifest.Chunks.Select(c => c.Id));
+        return manifest with { Chunks = manifest.Chunks.Select((c, i) => c with { Id = keys[i].ToString() }).ToList() };
     }
 
     /// <summary>Null when <paramref name="name"/> can name an image, else why not.</summary>

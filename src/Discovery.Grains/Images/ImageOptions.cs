@@ -29,6 +29,13 @@ public sealed class ImageOptions
     /// </summary>
     public TimeSpan OrphanSweepAge { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Whether an import deduplicates against other tenants' chunks. Shared dedup saves space but tells an importer
+    /// whether some content is already in the cluster; isolated chunks are stored per tenant, so a tenant's import
+    /// costs and answers exactly what it would if no other tenant held the content.
+    /// </summary>
+    public CrossTenantDedup CrossTenantDedup { get; set; } = CrossTenantDedup.Auto;
+
     /// <summary>Null when usable, else which value is wrong.</summary>
     public string? Validate() =>
         Replicas < 1 ? $"Images:Replicas must be at least 1 (got {Replicas})"
@@ -36,5 +43,19 @@ public sealed class ImageOptions
         : BandwidthMiBps is <= 0 ? $"Images:BandwidthMiBps must be positive (got {BandwidthMiBps})"
         : BootMiB < 0 ? $"Images:BootMiB must not be negative (got {BootMiB})"
         : OrphanSweepAge <= TimeSpan.Zero ? $"Images:OrphanSweepAge must be positive (got {OrphanSweepAge})"
+        : !Enum.IsDefined(CrossTenantDedup) ? $"Images:CrossTenantDedup must be Auto, Shared or Isolated (got {CrossTenantDedup})"
         : null;
+}
+
+/// <summary>How far image chunks are deduplicated between tenants (<c>Discovery:Images:CrossTenantDedup</c>).</summary>
+public enum CrossTenantDedup
+{
+    /// <summary>Shared, except for the chunks of tenants whose policy says <c>isolated-images: true</c>.</summary>
+    Auto,
+
+    /// <summary>Every tenant's chunks are deduplicated against every other's.</summary>
+    Shared,
+
+    /// <summary>Every tenant's chunks are its own: dedup only within a tenant.</summary>
+    Isolated,
 }

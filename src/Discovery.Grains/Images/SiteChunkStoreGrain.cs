@@ -18,24 +18,53 @@ namespace Discovery.Grains.Images;
 [SitePlacement, Reentrant]
 public sealed class SiteChunkStoreGrain(
     ChunkStores stores,
+    ChunkScoping scoping,
     LatencyEstimator latency,
     IOptions<ImageOptions> options,
     ILogger<SiteChunkStoreGrain> logger) : Grain, ISiteChunkStoreGrain
 {
     private string Site => this.GetPrimaryKeyString();
 
-    private ChunkStore Store => stores.Of(Site);
+    // The store a chunk key's scope lives in, and the hash its bytes are checked against.
+    private (ChunkStore Store, ChunkId Hash) Locate(string id)
+    {
+        var key = ChunkKey.Parse(id);
+        return (stores.Of(Site, key.Tenant), key.Hash);
+    }
+
+    private bool Holds(string id)
+    {
+        var (store, hash) = Locate(id);
+        return store.Contains(hash);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> MissingAsync(IReadOnlyList<string> ids) =>
-        Task.FromResult<IReadOnlyList<string>>(ids.Where(id => !Store.Contains(ChunkId.Parse(id))).ToList());
+        Task.FromResult<IReadOnlyList<string>>(ids.Where(id => !Holds(id)).ToList());
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> MissingForAsync(string tenant, IReadOnlyList<string> hashes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenant);
+        // Plain hashes only: the scope is decided here, so an importer can look only where its own chunks go.
+        var keys = await scoping.KeysAsync(tenant, hashes);
+        return hashes.Where((_, i) => !Holds(keys[i].ToString())).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task PutForAsync(string tenant, string hash, byte[] compressed)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenant);
+        await PutAsync((await scoping.KeysAsync(tenant, [hash]))[0].ToString(), compressed);
+    }
 
     /// <inheritdoc />
     public async Task PutAsync(string id, byte[] compressed)
     {
+        var (store, hash) = Locate(id);
         try
         {
-            await Store.PutCompressedAsync(ChunkId.Parse(id), compressed);
+            await store.PutCompressedAsync(hash, compressed);
         }
         catch (ChunkCorruptException e)
         {
@@ -46,16 +75,16 @@ public sealed class SiteChunkStoreGrain(
     /// <inheritdoc />
     public async Task<byte[]> GetAsync(string id)
     {
-        var chunk = ChunkId.Parse(id);
+        var (store, chunk) = Locate(id);
         try
         {
-            await Store.GetAsync(chunk); // verified on every read: never hand out bytes that do not match their hash
-            return await Store.TryGetCompressedAsync(chunk) ?? throw new ChunkMissingException(chunk, $"chunk {id} vanished from site {Site}");
+            await store.GetAsync(chunk); // verified on every read: never hand out bytes that do not match their hash
+            return await store.TryGetCompressedAsync(chunk) ?? throw new ChunkMissingException(chunk, $"chunk {id} vanished from site {Site}");
         }
         catch (Exception e) when (e is ChunkMissingException or ChunkCorruptException)
         {
             logger.LogWarning("Site {Site}: chunk {Chunk} is unusable ({Problem}); dropping the replica and fetching it again", Site, id, e.Message);
-            Store.Delete(chunk);
+            store.Delete(chunk);
             await GrainFactory.GetGrain<IImageChunkGrain>(id).RemoveReplicaAsync(Site);
             this.AsReference<ISiteChunkStoreGrain>().FetchAsync([id]).Ignore();
             throw new ChunkUnavailableException($"chunk {id} is not usable on site {Site}: {e.Message}");
@@ -65,7 +94,7 @@ public sealed class SiteChunkStoreGrain(
     /// <inheritdoc />
     public async Task<int> FetchAsync(IReadOnlyList<string> ids, string? image = null)
     {
-        var missing = ids.Distinct().Where(id => !Store.Contains(ChunkId.Parse(id))).ToList();
+        var missing = ids.Distinct().Where(id => !Holds(id)).ToList();
         var done = 0;
         await Progress(image, "fetching", 0, missing.Count);
         // In the given order (boot-critical chunks first), a few at a time.
@@ -98,7 +127,8 @@ public sealed class SiteChunkStoreGrain(
     /// <inheritdoc />
     public Task DeleteAsync(string id)
     {
-        Store.Delete(ChunkId.Parse(id));
+        var (store, hash) = Locate(id);
+        store.Delete(hash);
         return Task.CompletedTask;
     }
 
@@ -115,15 +145,18 @@ public sealed class SiteChunkStoreGrain(
     {
         var cutoff = DateTime.UtcNow - olderThan;
         var removed = 0;
-        foreach (var chunk in Store.List().ToList())
+        foreach (var (tenant, store) in stores.All(Site).ToList())
         {
-            if (File.GetLastWriteTimeUtc(Store.PathOf(chunk)) > cutoff)
-                continue;
-            // Referenced chunks are the image grains' business; only chunks no image knows are swept.
-            if ((await GrainFactory.GetGrain<IImageChunkGrain>(chunk.Hex).GetInfoAsync()).Images.Count > 0)
-                continue;
-            if (Store.Delete(chunk))
-                removed++;
+            foreach (var chunk in store.List().ToList())
+            {
+                if (File.GetLastWriteTimeUtc(store.PathOf(chunk)) > cutoff)
+                    continue;
+                // Referenced chunks are the image grains' business; only chunks no image knows are swept.
+                if ((await GrainFactory.GetGrain<IImageChunkGrain>(new ChunkKey(tenant, chunk).ToString()).GetInfoAsync()).Images.Count > 0)
+                    continue;
+                if (store.Delete(chunk))
+                    removed++;
+            }
         }
         if (removed > 0)
             logger.LogInformation("Site {Site}: swept {Count} chunk(s) no image references", Site, removed);
@@ -131,7 +164,11 @@ public sealed class SiteChunkStoreGrain(
     }
 
     /// <inheritdoc />
-    public Task<(int Chunks, long Bytes)> GetUsageAsync() => Task.FromResult((Store.List().Count(), Store.BytesOnDisk()));
+    public Task<(int Chunks, long Bytes)> GetUsageAsync()
+    {
+        var all = stores.All(Site).Select(s => s.Store).ToList();
+        return Task.FromResult((all.Sum(s => s.List().Count()), all.Sum(s => s.BytesOnDisk())));
+    }
 
     // Tries the replicas nearest this site first; a replica that turns out missing or corrupt is skipped (and heals itself).
     private async Task CopyFromNearestAsync(string id)
@@ -146,7 +183,8 @@ public sealed class SiteChunkStoreGrain(
                 await EmulateWanAsync(source);
                 var bytes = await GrainFactory.GetGrain<ISiteChunkStoreGrain>(source).GetAsync(id);
                 await ThrottleAsync(bytes.Length);
-                await Store.PutCompressedAsync(ChunkId.Parse(id), bytes);
+                var (store, hash) = Locate(id);
+                await store.PutCompressedAsync(hash, bytes);
                 DiscoveryMetrics.ChunkTransferred(bytes.Length);
                 await GrainFactory.GetGrain<IImageChunkGrain>(id).AddReplicaAsync(Site);
                 return;

@@ -74,11 +74,12 @@ public static class ClientAccess
         }),
         [typeof(IImageDirectoryGrain)] = (Internal, new() { [nameof(IImageDirectoryGrain.ListAsync)] = Authenticated }),
         [typeof(IImageChunkGrain)] = (Admin, new()),
-        // An import uploads the chunks the site lacks before committing them to an image.
+        // An import uploads the chunks the site lacks before committing them to an image, in the scope the store
+        // decides for the importing tenant (never a raw key: that could ask about another tenant's chunks).
         [typeof(ISiteChunkStoreGrain)] = (Admin, new()
         {
-            [nameof(ISiteChunkStoreGrain.MissingAsync)] = Authenticated,
-            [nameof(ISiteChunkStoreGrain.PutAsync)] = Authenticated,
+            [nameof(ISiteChunkStoreGrain.MissingForAsync)] = OwnerArgument(0, "tenant"),
+            [nameof(ISiteChunkStoreGrain.PutForAsync)] = OwnerArgument(0, "tenant"),
         }),
         [typeof(INodeGrain)] = (Admin, new()),
         [typeof(INodeDrainGrain)] = (Admin, new()),

@@ -53,6 +53,10 @@ public sealed class PolicyEnforcement(IGrainFactory grains, LatencyEstimator lat
         return sites.Where(s => PolicyDecisionPoint.Refuse(new PolicyRequest(tenant, action, s, latency.RegionOf(s), policies)) is null).ToList();
     }
 
+    /// <summary>True when a policy of <paramref name="tenant"/>'s account asks for <see cref="IsolatedImages"/>.</summary>
+    public async Task<bool> IsolatesImagesAsync(string tenant) =>
+        (await PoliciesAsync(tenant)).Any(p => p.Policy.Clauses.OfType<IsolatedImages>().Any());
+
     private async Task<IReadOnlyList<AttachedPolicy>> PoliciesAsync(params string[] scopes)
     {
         var attached = new List<AttachedPolicy>();

@@ -16,12 +16,13 @@ public sealed class PolicyParseException(string message) : FormatException(messa
 /// exclusive-nodes: true
 /// no-colocation-with: [globex]
 /// encrypted-images: true
+/// isolated-images: true
 /// max-rtt: { to: paris, ms: 20 }
 /// </code>
 /// </summary>
 public static class PolicyParser
 {
-    private static readonly string[] Keywords = ["name", "allow-sites", "forbid-sites", "exclusive-nodes", "no-colocation-with", "encrypted-images", "max-rtt"];
+    private static readonly string[] Keywords = ["name", "allow-sites", "forbid-sites", "exclusive-nodes", "no-colocation-with", "encrypted-images", "isolated-images", "max-rtt"];
 
     /// <summary>The policy in <paramref name="text"/>; <see cref="PolicyParseException"/> at the first problem.</summary>
     public static SecurityPolicy Parse(string text)
@@ -64,6 +65,10 @@ public static class PolicyParser
                 case "encrypted-images":
                     if (Flag(value, key))
                         clauses.Add(new EncryptedImages(line));
+                    break;
+                case "isolated-images":
+                    if (Flag(value, key))
+                        clauses.Add(new IsolatedImages(line));
                     break;
                 case "max-rtt":
                     clauses.Add(Rtt(value, line));

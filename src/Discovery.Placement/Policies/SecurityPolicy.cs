@@ -28,5 +28,11 @@ public sealed record NoColocationWith(IReadOnlyList<string> Tenants, int Line) :
 /// <summary>Its VMs boot only images encrypted at rest.</summary>
 public sealed record EncryptedImages(int Line) : PolicyClause("encrypted-images", Line);
 
+/// <summary>
+/// Its images' chunks are never deduplicated with another tenant's: an import neither finds nor reveals content other
+/// tenants hold (with <c>Discovery:Images:CrossTenantDedup</c> <c>Auto</c>, the default).
+/// </summary>
+public sealed record IsolatedImages(int Line) : PolicyClause("isolated-images", Line);
+
 /// <summary>Its VMs at most <paramref name="Ms"/> of RTT from site <paramref name="To"/>.</summary>
 public sealed record MaxRtt(string To, double Ms, int Line) : PolicyClause("max-rtt", Line);

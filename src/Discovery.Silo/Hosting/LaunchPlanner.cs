@@ -16,6 +16,7 @@ public static class LaunchPlanner
     {
         var options = Bind(configuration);
         Validate(options, options.FailureDetection);
+        var tls = SiloTls.Load(options.Tls);
 
         var infrastructurePath = ResolveFile(options.Infrastructure);
         var infrastructure = LoadInfrastructure(infrastructurePath);
@@ -23,7 +24,7 @@ public static class LaunchPlanner
             ? PlanEmbeddedDemo(options, infrastructure)
             : [new SiloPlan(options.Site, options.SiloPort, options.GatewayPort, options.PrimarySiloPort ?? options.SiloPort, HttpPortOf(options))];
         CheckPorts(silos);
-        var plan = new LaunchPlan(options, silos, infrastructurePath);
+        var plan = new LaunchPlan(options, silos, infrastructurePath) { Tls = tls };
         if (plan.ConsolePort is { } console && !PortProbe.IsFree(console))
             throw new ConfigurationProblem($"console port {console} is already in use: choose a free one with --console-port, or switch the console off with --console-port 0");
         return plan;

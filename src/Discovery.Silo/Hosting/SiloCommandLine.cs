@@ -33,6 +33,12 @@ public static class SiloCommandLine
         ["--security"] = "Discovery:Security:Enabled",
         ["--max-queued-calls"] = "Discovery:Overload:MaxQueuedCallsPerGrain",
         ["--shed-above-cpu"] = "Discovery:Overload:ShedClientCallsAboveCpuPercent",
+        ["--tls-certificate"] = "Discovery:Tls:Certificate",
+        ["--tls-key"] = "Discovery:Tls:Key",
+        ["--tls-password"] = "Discovery:Tls:Password",
+        ["--tls-ca"] = "Discovery:Tls:CertificateAuthority",
+        ["--tls-allowed-thumbprints"] = "Discovery:Tls:AllowedThumbprints",
+        ["--tls-require-client-certificate"] = "Discovery:Tls:RequireClientCertificate",
     };
 
     /// <summary>The usage text.</summary>
@@ -56,6 +62,13 @@ public static class SiloCommandLine
                                    Discovery__Security__AdminKey, which the embedded demo makes up and prints)
           --max-queued-calls N     calls waiting for one grain beyond which new ones get "busy, retry" (default 1000; 0 = no limit)
           --shed-above-cpu PCT     refuse new client calls ("busy, retry") while this silo's CPU is above PCT % (default: never)
+          --tls-certificate FILE   run silo-to-silo and client traffic over TLS with this certificate (PEM or .pfx;
+                                   docs/security.md shows how to make one); needs --tls-ca and/or --tls-allowed-thumbprints
+          --tls-key FILE           the certificate's PEM private key, when not in the certificate file
+          --tls-password PW        the .pfx or encrypted key's password (better: Discovery__Tls__Password in the environment)
+          --tls-ca FILE            the cluster's CA certificate: silos' and clients' certificates must be issued by it
+          --tls-allowed-thumbprints T1,T2  accept only certificates with these SHA-1 thumbprints (with --tls-ca: both must hold)
+          --tls-require-client-certificate true|false  clients must present a trusted certificate too (default false)
           --console-port N         the web console's port (default: 5080 for the embedded demo, else off; 0 = off)
           --http-port N            health (/healthz, /readyz) and Prometheus metrics (/metrics) port (default: off; 0 = off)
           --primary-port N         localhost clustering: the primary silo's port (default: this silo's)

@@ -25,6 +25,7 @@ public static class SiloHostingExtensions
         else
             silo.UseInMemory(options, plan, wholeClusterInProcess: options.Site is null);
 
+        launch.Tls?.Apply(silo);
         silo.Configure<ClusterMembershipOptions>(m => ApplyFailureDetection(m, options.FailureDetection));
         silo.AddDiscoveryCore(plan.Site, new SiteCatalog(
             infrastructure.Sites.Select(s => new SiteLocation(s.Name, s.Latitude, s.Longitude, s.Region, s.Pue))));

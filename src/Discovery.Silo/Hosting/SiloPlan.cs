@@ -19,6 +19,9 @@ public sealed record LaunchPlan(
     IReadOnlyList<SiloPlan> Silos,
     string InfrastructurePath)
 {
+    /// <summary>The silos' TLS, read and checked; null when they run without TLS.</summary>
+    public SiloTls? Tls { get; init; }
+
     /// <summary>True when this process runs the whole demo cluster (one silo per site) by itself.</summary>
     public bool IsEmbeddedDemo => Options.Clustering == ClusteringKind.Localhost && Options.Site is null;
 

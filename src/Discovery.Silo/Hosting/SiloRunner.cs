@@ -60,6 +60,7 @@ public static class SiloRunner
             ClusterId = launch.Options.ClusterId,
             ServiceId = launch.Options.ServiceId,
             Credential = SecuritySetup.ConsoleCredential(launch.Options),
+            Tls = launch.Tls?.ForLocalClient(),
         }, stop);
         var url = $"http://{launch.Options.Address}:{port}";
         var web = await ConsoleHost.StartAsync(new ConsoleSettings(url, launch.Options.ClusterId), client, stop);
@@ -139,6 +140,9 @@ public static class SiloRunner
             "matrix" => $"RTTs emulated from matrix {launch.Options.Locality.Matrix}",
             _ => "RTTs emulated from site geography",
         };
-        return $"Discovery.Orleans cluster '{launch.Options.ClusterId}' is running: {mode}; {network}; sites {sites}; clients connect to gateways {gateways}. Press Ctrl+C to stop.";
+        var tls = launch.Tls is { } t
+            ? $"TLS between silos and from clients (certificate {t.Certificate.Subject}{(t.Settings.RequireClientCertificate ? ", client certificates required" : "")}); "
+            : "";
+        return $"Discovery.Orleans cluster '{launch.Options.ClusterId}' is running: {mode}; {network}; {tls}sites {sites}; clients connect to gateways {gateways}. Press Ctrl+C to stop.";
     }
 }

@@ -20,10 +20,10 @@ namespace Discovery.Grains.Tests.Security;
 public sealed class IsolationTests(SecureClusterFixture fixture)
 {
     // Methods any authenticated caller may call, each for a reason checked elsewhere: listings filter by caller
-    // (tested below), imports upload chunks before committing them, and where the sites are is no tenant's secret.
+    // (tested below), and where the sites are is no tenant's secret. (Imports upload chunks for their own tenant only.)
     private static readonly HashSet<string> OpenToTenants =
     [
-        "IVeDirectoryGrain.ListAsync", "IImageDirectoryGrain.ListAsync", "ISiteChunkStoreGrain.MissingAsync", "ISiteChunkStoreGrain.PutAsync",
+        "IVeDirectoryGrain.ListAsync", "IImageDirectoryGrain.ListAsync",
         "ILocalityGrain.NearestAsync", "ILocalityGrain.GetSiteCoordinateAsync", "IClusterOverviewGrain.GetSitesAsync",
         "IGatewaySiteGrain.GetSiteAsync", "IIdentityGrain.WhoAmIAsync",
     ];
