@@ -75,7 +75,14 @@ public sealed class ClusterView(DiscoveryClient client, ConsoleUser? user)
     /// <summary>Nodes in standby and the watts they save.</summary>
     public Task<EnergyReport> EnergyAsync() => As(() => Grains.GetGrain<IEnergyGrain>(0).GetReportAsync());
 
-    /// <summary>Takes a node out of maintenance or standby.</summary>
+    /// <summary>Fails a node on purpose (a drill; in-process test hosts only): it goes down and its protected VMs restart elsewhere.</summary>
+    public Task FailAsync(string node) => As(async () =>
+    {
+        await Grains.GetGrain<INodeGrain>(node).FailAsync();
+        return true;
+    });
+
+    /// <summary>Takes a node out of maintenance, standby or a failure drill.</summary>
     public Task<NodeInfo> BringBackAsync(string node) => As(() => Grains.GetGrain<INodeGrain>(node).SetStatusAsync(NodeStatus.Up));
 
     /// <summary>Moves a node's VMs away; progress arrives as events.</summary>

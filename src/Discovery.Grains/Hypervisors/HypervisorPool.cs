@@ -46,6 +46,9 @@ public sealed class HypervisorPool : IDisposable
             connection.Value.Dispose();
     }
 
+    /// <summary>Powers a host failed with <see cref="PowerOff"/> on again, empty, as a repaired machine comes back. False when it was not off.</summary>
+    public bool PowerOn(string uri) => _poweredOff.TryRemove(uri, out _);
+
     /// <summary>
     /// The URI a node's agent should use: its configured one, or an in-process test host sized like the node, written
     /// to this silo's data directory.

@@ -98,6 +98,12 @@ public sealed class NodeGrain(
             throw new ArgumentException($"node {Id}: status can be set to Up, Maintenance or Standby, not {status}", nameof(status));
         if (status == NodeStatus.Standby && state.State.Vms.Count > 0)
             throw new InvalidOperationException($"node {Id} cannot stand by: it still has {state.State.Vms.Count} VM(s) ({string.Join(", ", state.State.Vms.Keys.Order().Take(5))})");
+        // A node failed on purpose comes back as a repaired machine would: powered on, with no domain left.
+        if (state.State.Status == NodeStatus.Down && hypervisors.PowerOn(_uri!))
+        {
+            _failedChecks = 0;
+            logger.LogInformation("Node {Node}: its host is powered on again", Id);
+        }
         if (state.State.Status != status)
         {
             if (status == NodeStatus.Standby || state.State.Status == NodeStatus.Standby)
