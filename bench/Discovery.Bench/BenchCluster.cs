@@ -31,6 +31,7 @@ public static class BenchCluster
             silo.AddDiscoveryCore(site, catalog);
             silo.AddProcessWideGrainStorage(StorageNames.State); // survives a silo the benchmark kills, as a database would
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
+            silo.UseInMemoryReminderService();
             configure?.Invoke(site, silo);
         });
         builder.ConfigureClient(client => client

@@ -30,8 +30,12 @@ public sealed class VeGrain(
     IOptions<PlacementOptions> options,
     TimeProvider time,
     Security.PolicyEnforcement policies,
-    ILogger<VeGrain> logger) : Grain, IVeGrain, IVeRecoveryGrain
+    ILogger<VeGrain> logger) : Grain, IVeGrain, IVeRecoveryGrain, IRemindable
 {
+    // While protected VMs wait for capacity, a reminder brings the VE back to try again even after its silo restarted
+    // and nobody called it; the timer retries more often while it is active.
+    private const string RecoveryReminder = "recovery";
+
     // How many nearest nodes the first coordinate search asks for, and the most it ever asks for.
     private const int MinNearest = 16;
     private const int MaxNearest = 1000;
@@ -292,31 +296,42 @@ public sealed class VeGrain(
         }
         finally
         {
-            ScheduleRecoveryRetry();
+            await ScheduleRecoveryRetryAsync();
         }
     }
 
     private IGrainTimer? _recoveryRetry;
 
-    private void ScheduleRecoveryRetry()
+    private async Task ScheduleRecoveryRetryAsync()
     {
         if (R.AwaitingCapacity.Count == 0)
         {
             _recoveryRetry?.Dispose();
             _recoveryRetry = null;
+            if (await this.GetReminder(RecoveryReminder) is { } reminder)
+                await this.UnregisterReminder(reminder);
             return;
         }
         var every = options.Value.RecoveryRetryInterval;
-        _recoveryRetry ??= this.RegisterGrainTimer(RestartAwaitingAsync, new GrainTimerCreationOptions(every, every) { KeepAlive = true });
+        if (_recoveryRetry is null)
+        {
+            _recoveryRetry = this.RegisterGrainTimer(RestartAwaitingAsync, new GrainTimerCreationOptions(every, every) { KeepAlive = true });
+            var period = every < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : every; // reminders tick once a minute at most
+            await this.RegisterOrUpdateReminder(RecoveryReminder, period, period);
+        }
     }
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == RecoveryReminder ? RestartAwaitingAsync() : Task.CompletedTask;
 
     private IVmRecoveryGrain Recovery(string vm) => GrainFactory.GetGrain<IVmRecoveryGrain>(Id.Vm(vm).Value);
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        ScheduleRecoveryRetry(); // protected VMs still waiting for a node are tried again after a restart too
-        return base.OnActivateAsync(cancellationToken);
+        await ScheduleRecoveryRetryAsync(); // protected VMs still waiting for a node are tried again after a restart too
+        await base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc />

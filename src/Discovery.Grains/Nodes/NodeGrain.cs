@@ -31,8 +31,14 @@ public sealed class NodeGrain(
     IOptions<Scheduling.SchedulerOptions> scheduling,
     IOptions<HypervisorOptions> options,
     TimeProvider time,
-    ILogger<NodeGrain> logger) : Grain, INodeGrain
+    ILogger<NodeGrain> logger) : Grain, INodeGrain, IRemindable
 {
+    // A reminder, unlike the reconciliation timer, outlives the agent's activation and its silo: after a restart it
+    // brings every registered agent back, which reconciles its records with its hypervisor at once.
+    private const string WakeUpReminder = "wake-up";
+    private static readonly TimeSpan WakeUpPeriod = TimeSpan.FromMinutes(5);
+    private DateTimeOffset? _lastReconciled;
+
     private NodeId Id => NodeId.Parse(this.GetPrimaryKeyString());
 
     private string? _uri;
@@ -74,6 +80,7 @@ public sealed class NodeGrain(
             await state.WriteStateAsync();
         }
         _uri = uri;
+        await this.RegisterOrUpdateReminder(WakeUpReminder, WakeUpPeriod, WakeUpPeriod);
         StartReconciling();
         ReportLoad();
         await Locality.StartAsync();
@@ -124,6 +131,8 @@ public sealed class NodeGrain(
             throw new InvalidOperationException($"node {Id} still has {state.State.Vms.Count} VMs ({string.Join(", ", state.State.Vms.Keys.Take(5))}): drain it first");
         state.State.Status = NodeStatus.Down;
         await state.WriteStateAsync();
+        if (await this.GetReminder(WakeUpReminder) is { } reminder)
+            await this.UnregisterReminder(reminder);
         await SiteRegistry.RemoveNodeAsync(Id.Name);
         await this.PublishAsync(new NodeLeft(Id.Site, time.GetUtcNow(), Id.ToString()), logger);
     }
@@ -295,10 +304,19 @@ public sealed class NodeGrain(
     }
 
     /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // The timer reconciles an active agent; the reminder only makes up for one that was not active.
+        if (reminderName == WakeUpReminder && (_lastReconciled is not { } last || time.GetUtcNow() - last > options.Value.ReconcileInterval))
+            await ReconcileAsync();
+    }
+
+    /// <inheritdoc />
     public async Task<int> ReconcileAsync()
     {
         if (state.State.Spec is null || _uri is null || state.State.Status == NodeStatus.Down)
             return 0;
+        _lastReconciled = time.GetUtcNow();
         await FenceAsync();
         var lost = new List<(string Vm, string Reason)>();
         var vms = state.State.Vms.Keys.ToList(); // grain state is only readable on the grain's own thread

@@ -2,6 +2,7 @@ using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Discovery.Testing.Cluster;
 using Discovery.Testing.Events;
 using Xunit;
@@ -108,6 +109,21 @@ public sealed class NodeGrainTests(SiteClusterFixture fixture)
         Assert.Equal(1, lost);
         await Eventually.HoldsAsync(async () => (await vm.GetInfoAsync()).State == VmState.Failed, "the lost VM to be marked failed");
         Assert.Contains("disappeared", (await vm.GetInfoAsync()).Failure);
+    }
+
+    [Fact]
+    public async Task A_registered_node_has_a_reminder_that_brings_its_agent_back_after_a_restart_and_a_node_that_left_has_none()
+    {
+        var node = Node("paris", "remind");
+        var reminders = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+
+        await node.RegisterAsync(new NodeSpec(2, 2048));
+        var registered = await reminders.ReadRows(node.GetGrainId());
+        await node.LeaveAsync();
+        var left = await reminders.ReadRows(node.GetGrainId());
+
+        Assert.Equal(["wake-up"], registered.Reminders.Select(r => r.ReminderName));
+        Assert.Empty(left.Reminders);
     }
 
     // The agent asks its VMs where they live while reconciling, and a VM's operation asks its agent: neither may wait

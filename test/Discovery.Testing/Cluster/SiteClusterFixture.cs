@@ -55,6 +55,7 @@ public class SiteClusterFixture : IAsyncLifetime
             silo.AddDiscoveryCore(site, Catalog);
             silo.AddProcessWideGrainStorage(StorageNames.State);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
+            silo.UseInMemoryReminderService();
             // Coordinates converge in seconds rather than minutes; the emulated WAN comes from the sites' geography.
             silo.Services.Configure<LocalityOptions>(o => o.Interval = TimeSpan.FromMilliseconds(500));
             // Three silos share two cores with every test's agents: tolerate slow probes rather than declare a busy
