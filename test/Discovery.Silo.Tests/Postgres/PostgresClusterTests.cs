@@ -134,14 +134,14 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IClassFixtur
         await InitSchemaAsync(connection);
     }
 
-    private static async Task InitSchemaAsync(string connection)
+    internal static async Task InitSchemaAsync(string connection)
     {
         await using var init = ChildProcess.StartDotnet(SiloProgramFile.Path, "db", "init", "--connection", connection);
         var exit = await init.WaitForExitAsync(StartTimeout);
         Assert.True(exit == 0, $"db init failed:\n{string.Join('\n', init.Output)}");
     }
 
-    private static ChildProcess StartSilo(string site, string connection, string clusterId, string infrastructure) =>
+    internal static ChildProcess StartSilo(string site, string connection, string clusterId, string infrastructure) =>
         ChildProcess.StartDotnet(SiloProgramFile.Path,
             "--site", site, "--clustering", "postgres", "--connection", connection, "--cluster-id", clusterId,
             "--silo-port", FreePorts.Take().ToString(), "--gateway-port", FreePorts.Take().ToString(),
@@ -150,7 +150,7 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IClassFixtur
             "--probe-timeout", "00:00:01", "--missed-probes", "2", "--table-refresh", "00:00:02",
             "--reconcile-every", "00:00:01");
 
-    private static string WriteInfrastructure()
+    internal static string WriteInfrastructure()
     {
         var path = Path.Combine(Path.GetTempPath(), $"discovery-infra-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, """
