@@ -8,6 +8,9 @@ internal sealed class Calls(TimeSpan timeout, string? credential = null)
     /// <summary>The time limit of one call.</summary>
     public TimeSpan Timeout => timeout;
 
+    /// <summary>The credential every facade call carries, if the facade was given one.</summary>
+    public string? Credential => credential;
+
     /// <summary>
     /// Awaits <paramref name="call"/> for at most <see cref="Timeout"/>, or until <paramref name="cancellationToken"/>
     /// fires. The cluster may still finish what it was asked: operations that take a request id can be retried with the

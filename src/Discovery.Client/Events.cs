@@ -27,7 +27,7 @@ public sealed class Events
                         .Select(s => s.Name).ToList();
         var provider = _grains.GetStreamProvider(DiscoveryStreams.Provider);
         var streams = names.Select(site => provider.GetStream<DiscoveryEvent>(StreamId.Create(DiscoveryStreams.Namespace, site)));
-        await foreach (var e in StreamReader.ReadAsync(streams, cancellationToken))
+        await foreach (var e in StreamReader.ReadAsync(streams, _calls.Credential, cancellationToken))
         {
             if (includeCoordinates || e is not CoordinateChanged)
                 yield return e;

@@ -105,7 +105,7 @@ public sealed class VirtualEnvironments
     {
         var id = Parse(ve);
         var stream = _grains.GetStreamProvider(DiscoveryStreams.Provider).GetStream<VeProgress>(StreamId.Create(VeStreams.Namespace, id.ToString()));
-        return StreamReader.ReadAsync([stream], cancellationToken);
+        return StreamReader.ReadAsync([stream], _calls.Credential, cancellationToken);
     }
 
     private Task<VeInfo> Run(string ve, string operation, Func<IVeGrain, Task<VeInfo>> call, CancellationToken cancellationToken)

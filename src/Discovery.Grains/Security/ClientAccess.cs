@@ -33,8 +33,8 @@ public static class ClientAccess
     public static readonly AccessRule Authenticated = new("authenticated", (_, _) => null);
 
     /// <summary>
-    /// Subscribing to a stream: a VE's progress only for its tenant, the infrastructure's events only for
-    /// administrators. Checked on the calls a client makes to Orleans' stream pub-sub grain, whose key names the
+    /// Subscribing to a stream: a VE's progress only for its tenant, the infrastructure's events and image transfers
+    /// only for administrators. Checked on the calls a client makes to Orleans' stream pub-sub grain, whose key names the
     /// stream as <c>provider/namespace/key</c>.
     /// </summary>
     public static readonly AccessRule Streams = new("stream", (caller, call) =>
@@ -47,6 +47,8 @@ public static class ClientAccess
         {
             VeStreams.Namespace => caller.MayActFor(key.Split('/')[0]) ? null : $"the progress of VE {key} belongs to another tenant",
             Abstractions.Events.DiscoveryStreams.Namespace => caller.IsAdmin ? null : "the infrastructure's events are for administrators",
+            // Keyed by the image's name, which does not say its owner: a tenant follows its pulls in its VE's progress.
+            ImageProgress.Namespace => caller.IsAdmin ? null : "the progress of image transfers is for administrators (a VE's progress reports its pulls)",
             _ => null,
         };
     });
