@@ -120,7 +120,9 @@ public sealed class SchedulerGrain(
         if (_dvms is not null)
             return;
         await RefreshAsync();
-        _dvms ??= NewDvmsNode(await NeighboursAsync());
+        // Only a leader grows a partition over its neighbours, and an event asks for them afresh: at start the site
+        // is enough. (10,000 schedulers starting together would otherwise run 10,000 spiral searches at once.)
+        _dvms ??= NewDvmsNode(await NeighboursAsync(acrossSites: false));
     }
 
     private bool IsIdle => _dvms is { HeldBy: null, Leading: null, PendingEvent: null };
@@ -131,14 +133,24 @@ public sealed class SchedulerGrain(
     // The node's own site first — its nodes are a LAN away, whatever the coordinates say while they converge — as a
     // ring starting after this node (so a site's nodes do not all ask the same one first), then the nearest nodes of
     // other sites by the spiral search.
-    private async Task<IReadOnlyList<string>> NeighboursAsync()
+    // The spiral search's answer is kept a while: coordinates move slowly, and overloads come back often.
+    private async Task<IReadOnlyList<string>> NeighboursAsync(bool acrossSites = true)
     {
         var site = (await GrainFactory.GetGrain<ISiteGrain>(Site).GetNodeNamesAsync()).Select(n => $"{Site}/{n}").Order(StringComparer.Ordinal).ToList();
         var self = site.IndexOf(Id);
         var ring = self < 0 ? site : [.. site.Skip(self + 1), .. site.Take(self)];
-        var nearest = await GrainFactory.GetGrain<ILocalityGrain>(0).NearestAsync(new NearestQuery(NearestTarget.OfNode(Id), options.Value.Neighbours));
-        return ring.Concat(nearest.Nodes.Select(n => n.Node)).Where(n => n != Id).Distinct().ToList();
+        if (acrossSites && (_nearest is null || time.GetUtcNow() - _nearestAt > NearestKeptFor))
+        {
+            _nearest = (await GrainFactory.GetGrain<ILocalityGrain>(0).NearestAsync(new NearestQuery(NearestTarget.OfNode(Id), options.Value.Neighbours)))
+                .Nodes.Select(n => n.Node).ToList();
+            _nearestAt = time.GetUtcNow();
+        }
+        return ring.Concat(acrossSites ? _nearest! : []).Where(n => n != Id).Distinct().ToList();
     }
+
+    private static readonly TimeSpan NearestKeptFor = TimeSpan.FromMinutes(2);
+    private IReadOnlyList<string>? _nearest;
+    private DateTimeOffset _nearestAt;
 
     private void Process(DvmsMessage message)
     {
