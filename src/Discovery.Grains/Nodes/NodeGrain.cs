@@ -36,6 +36,13 @@ public sealed class NodeGrain(
 
     private string? _uri;
 
+    // VMs reserved here for a cold migration whose domain has not arrived yet (AdmitAsync without a domain, then
+    // ImportAsync): their record names the source for a moment before it says Migrating.
+    private readonly HashSet<string> _incoming = new(StringComparer.Ordinal);
+
+    // VMs that looked stale at the last reconciliation but may only have been caught between two steps (see FenceAsync).
+    private HashSet<string> _suspects = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -151,6 +158,8 @@ public sealed class NodeGrain(
             throw new InsufficientCapacityException($"node {Id} cannot take VM {vm}: it {full}");
         }
 
+        if (!defineDomain)
+            _incoming.Add(vm);
         if (defineDomain)
         {
             // An imported image is pulled to this site (boot-critical chunks first) and assembled for libvirt.
@@ -205,6 +214,7 @@ public sealed class NodeGrain(
             domain.Undefine();
         });
         state.State.Vms.Remove(vm);
+        _incoming.Remove(vm);
         await state.WriteStateAsync();
         ReportLoad();
     }
@@ -241,6 +251,7 @@ public sealed class NodeGrain(
     public async Task<VmState> ImportAsync(string vm, VmTransfer transfer)
     {
         var id = RequireVm(vm);
+        _incoming.Remove(vm);
         return await OnHypervisor(() =>
         {
             Networks.VeNetworkAttacher.EnsureFor(Connection, transfer.DomainXml);
@@ -315,6 +326,26 @@ public sealed class NodeGrain(
         return lost.Count;
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<HypervisorDomain>> GetDomainsAsync()
+    {
+        if (state.State.Spec is null || _uri is null)
+            return [];
+        return await OnHypervisor<IReadOnlyList<HypervisorDomain>>(() =>
+        {
+            var domains = Connection.ListAllDomains();
+            try
+            {
+                return domains.Select(d => new HypervisorDomain(d.Name, ToVmState(d.GetInfo().State))).ToList();
+            }
+            finally
+            {
+                foreach (var domain in domains)
+                    domain.Dispose();
+            }
+        });
+    }
+
     private async Task ReportLostAsync(string vm, string reason)
     {
         try
@@ -329,19 +360,26 @@ public sealed class NodeGrain(
 
     // A VM restarted elsewhere while this node was cut off is recorded on its new node: the copy here is an older
     // generation and is destroyed, never resumed, so one VM never runs twice. A VM being migrated is recorded on one
-    // end while both hold it: that is no stale copy.
+    // end while both hold it: that is no stale copy. A VM whose record is gone (its VE was deleted while this node was
+    // unreachable) is released too, or its reservation would hold the node's capacity for ever.
     private async Task FenceAsync()
     {
+        var suspects = new HashSet<string>(StringComparer.Ordinal);
         foreach (var vm in state.State.Vms.Keys.ToList())
         {
             var info = await GrainFactory.GetGrain<IVmGrain>(vm).GetInfoAsync();
             var owner = info.Node;
-            if (owner is null || owner == Id.ToString() || info.State == VmState.Migrating)
+            if (owner == Id.ToString() || info.State == VmState.Migrating)
                 continue;
-            logger.LogWarning("Node {Node}: VM {Vm} now lives on {Owner}; destroying the stale copy here", Id, vm, owner);
+            // Released only when seen so twice in a row: a VM being defined is admitted here a moment before its
+            // record names this node, and one migrating here a moment before its record says Migrating.
+            if ((owner is null || _incoming.Contains(vm)) && suspects.Add(vm) && !_suspects.Contains(vm))
+                continue;
+            logger.LogWarning("Node {Node}: VM {Vm} {Where}; destroying the stale copy here", Id, vm, owner is null ? "has no record any more" : $"now lives on {owner}");
             await EvictAsync(vm);
-            await this.PublishAsync(new VmFenced(Id.Site, time.GetUtcNow(), vm, Id.ToString(), owner), logger);
+            await this.PublishAsync(new VmFenced(Id.Site, time.GetUtcNow(), vm, Id.ToString(), owner ?? "nowhere"), logger);
         }
+        _suspects = suspects;
     }
 
     // One-way: the site's view may lag, never the node's own accounting, which alone decides admissions.

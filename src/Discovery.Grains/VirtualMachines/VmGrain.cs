@@ -68,7 +68,16 @@ public sealed class VmGrain(
 
         // Reserve on the target first: if it is full, nothing has moved yet.
         await destination.AdmitAsync(Id.Value, spec, defineDomain: false);
-        await RecordAsync(VmState.Migrating, $"to {target}");
+        try
+        {
+            await RecordAsync(VmState.Migrating, $"to {target}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nothing has moved: the target's reservation goes (or its reconciliation fences it), the VM stays.
+            await ReleaseSourceAsync(destination, target);
+            throw;
+        }
         MigrationKind kind;
         VmState after;
         try
@@ -144,6 +153,14 @@ public sealed class VmGrain(
         // A report from a node the VM already left is stale.
         if (R.Node != node || R.State is VmState.Failed or VmState.None)
             return;
+        // So is a report that waited behind an operation which put the domain there since: a node that found no
+        // domain while a cold migration to it was in flight reported the VM lost, and the report arrived once the
+        // VM ran there (found by the chaos suite). Ask the node again before failing a VM.
+        if (await StillOnHypervisorAsync(node))
+        {
+            logger.LogInformation("VM {Vm}: a report from {Node} that it was lost is stale: its domain is there", Id, node);
+            return;
+        }
         R.Failure = reason;
         await RecordAsync(VmState.Failed, reason);
     }
@@ -170,6 +187,20 @@ public sealed class VmGrain(
         await RecordAsync(observed, $"restarted on {target} (generation {R.Generation}) after {lost} was lost");
         logger.LogWarning("VM {Vm} restarted on {Node} (generation {Generation}) after {Lost} was lost: {Reason}", Id, target, R.Generation, lost, reason);
         return Info();
+    }
+
+    // Unreachable (its silo is dead) or without a healthy domain of this VM: lost indeed.
+    private async Task<bool> StillOnHypervisorAsync(string node)
+    {
+        try
+        {
+            var domains = await Node(node).GetDomainsAsync();
+            return domains.Any(d => d.Name == Id.DomainName && d.State is not (VmState.Failed or VmState.None));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
     }
 
     private async Task<VmInfo> OperateAsync(VmOperation operation, bool force = false)
@@ -208,9 +239,39 @@ public sealed class VmGrain(
         DiscoveryMetrics.VmStateChanged(from, to);
         if (to != VmState.Failed)
             R.Failure = null;
-        await record.WriteStateAsync();
+        await WriteRecordAsync();
         await this.PublishAsync(new VmStateChanged(SiteOfNode(), time.GetUtcNow(), Id.Value, R.Node, from, to, detail), logger);
     }
+
+    // A database restart takes seconds. A transition already done on a hypervisor must not stay unrecorded (a VM
+    // left Migrating, reserved on two nodes, was found by the chaos suite after a PostgreSQL restart), so the write is
+    // tried again for a while. If it still fails, this activation goes: the next call reloads what storage holds
+    // rather than trust a state that was never stored.
+    private async Task WriteRecordAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await record.WriteStateAsync();
+                return;
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or Orleans.Storage.InconsistentStateException))
+            {
+                if (attempt >= RecordWriteAttempts)
+                {
+                    DeactivateOnIdle();
+                    throw;
+                }
+                logger.LogWarning("VM {Vm}: writing its record failed ({Reason}); trying again", Id, e.GetBaseException().Message);
+                await Task.Delay(RecordWriteBackoff * attempt);
+            }
+        }
+    }
+
+    // 1 + 2 + 3 + 4 + 5 s: longer than a database restart, shorter than the 30 s a caller waits for an answer.
+    private const int RecordWriteAttempts = 6;
+    private static readonly TimeSpan RecordWriteBackoff = TimeSpan.FromSeconds(1);
 
     private string SiteOfNode() => R.Node is { } node ? NodeId.Parse(node).Site : "unplaced";
 

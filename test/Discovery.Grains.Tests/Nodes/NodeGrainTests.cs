@@ -110,6 +110,43 @@ public sealed class NodeGrainTests(SiteClusterFixture fixture)
         Assert.Contains("disappeared", (await vm.GetInfoAsync()).Failure);
     }
 
+    // A VE deleted while its node's silo was down leaves the VM's reservation on the node with no record behind it.
+    [Fact]
+    public async Task A_vm_whose_record_is_gone_is_released_by_the_second_reconciliation_not_the_first()
+    {
+        var node = Node("lyon", "unowned");
+        await node.RegisterAsync(new NodeSpec(4, 8192));
+        var orphan = $"t/{_test}/orphan";
+        await node.AdmitAsync(orphan, new VmSpec(1, 512));
+
+        await node.ReconcileAsync();
+        // Once is not enough: a VM being defined is admitted a moment before its record names the node.
+        Assert.Contains(orphan, (await node.GetInfoAsync()).Vms!);
+        await node.ReconcileAsync();
+
+        var info = await node.GetInfoAsync();
+        Assert.DoesNotContain(orphan, info.Vms!);
+        Assert.Equal(0, info.AllocatedVcpus);
+        Assert.Empty(await node.GetDomainsAsync());
+    }
+
+    // A node that finds no domain during a cold migration to it reports the VM lost; the report may reach the VM
+    // after the domain arrived.
+    [Fact]
+    public async Task A_report_that_a_vm_is_lost_while_its_domain_runs_is_ignored()
+    {
+        var node = Node("lyon", "stale");
+        await node.RegisterAsync(new NodeSpec(4, 8192));
+        var vm = fixture.Client.GetGrain<IVmGrain>($"t/{_test}/stale");
+        await vm.DefineAsync(new VmSpec(1, 512), $"lyon/stale-{_test}");
+        await vm.StartAsync();
+
+        await vm.ReportFailureAsync($"lyon/stale-{_test}", "its domain disappeared from the hypervisor");
+
+        Assert.Equal(VmState.Running, (await vm.GetInfoAsync()).State);
+        Assert.Contains(await node.GetDomainsAsync(), d => d.Name == VmId.Parse($"t/{_test}/stale").DomainName && d.State == VmState.Running);
+    }
+
     // The agent asks its VMs where they live while reconciling, and a VM's operation asks its agent: neither may wait
     // on the other (before, both waited until the response timeout).
     [Fact]
