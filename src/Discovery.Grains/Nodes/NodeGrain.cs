@@ -185,6 +185,11 @@ public sealed class NodeGrain(
         return await OnHypervisor(() =>
         {
             using var domain = Connection.LookupDomain(id.DomainName);
+            // Already done: the VM's silo died after the hypervisor did it and before the VM recorded it, and the
+            // retry must converge rather than fail on libvirt's "domain not running" for ever (found by the chaos suite).
+            var current = ToVmState(domain.GetInfo().State);
+            if (AlreadyDone(operation, current))
+                return current;
             switch (operation)
             {
                 case VmOperation.Start: domain.Create(); break;
@@ -302,20 +307,28 @@ public sealed class NodeGrain(
     {
         if (state.State.Spec is null || _uri is null)
             return 0;
-        await FenceAsync();
+        var recorded = await FenceAsync();
         var lost = new List<(string Vm, string Reason)>();
+        var drifted = new List<string>();
         var vms = state.State.Vms.Keys.ToList(); // grain state is only readable on the grain's own thread
         await OnHypervisor(() =>
         {
             foreach (var vm in vms)
             {
                 using var domain = Connection.TryLookupDomain(VmId.Parse(vm).DomainName);
-                if (domain is null)
+                var observed = domain is null ? (DomainState?)null : domain.GetInfo().State;
+                if (observed is null)
                     lost.Add((vm, "its domain disappeared from the hypervisor"));
-                else if (domain.GetInfo().State == DomainState.Crashed)
+                else if (observed == DomainState.Crashed)
                     lost.Add((vm, "its domain crashed"));
+                else if (recorded.GetValueOrDefault(vm) is VmState.Running or VmState.Suspended && ToVmState(observed.Value) is var now
+                         && now is VmState.Running or VmState.Suspended && now != recorded[vm])
+                    drifted.Add(vm);
             }
         });
+        // Running where the record says suspended, or the other way round: the VM asks again and records what it finds.
+        foreach (var vm in drifted)
+            ReportDriftAsync(vm).Ignore();
         // Reported without waiting: the VM grain may itself be waiting on this agent (an operation in flight), and
         // waiting here would hold both until the response timeout.
         foreach (var (vm, reason) in lost)
@@ -346,6 +359,18 @@ public sealed class NodeGrain(
         });
     }
 
+    private async Task ReportDriftAsync(string vm)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IVmGrain>(vm).ReconcileStateAsync(Id.ToString());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Node {Node}: could not report VM {Vm}'s state; the next reconciliation reports it again", Id, vm);
+        }
+    }
+
     private async Task ReportLostAsync(string vm, string reason)
     {
         try
@@ -362,13 +387,17 @@ public sealed class NodeGrain(
     // generation and is destroyed, never resumed, so one VM never runs twice. A VM being migrated is recorded on one
     // end while both hold it: that is no stale copy. A VM whose record is gone (its VE was deleted while this node was
     // unreachable) is released too, or its reservation would hold the node's capacity for ever.
-    private async Task FenceAsync()
+    // Returns the recorded state of every VM that lives here.
+    private async Task<Dictionary<string, VmState>> FenceAsync()
     {
+        var recorded = new Dictionary<string, VmState>(StringComparer.Ordinal);
         var suspects = new HashSet<string>(StringComparer.Ordinal);
         foreach (var vm in state.State.Vms.Keys.ToList())
         {
             var info = await GrainFactory.GetGrain<IVmGrain>(vm).GetInfoAsync();
             var owner = info.Node;
+            if (owner == Id.ToString())
+                recorded[vm] = info.State;
             if (owner == Id.ToString() || info.State == VmState.Migrating)
                 continue;
             // Released only when seen so twice in a row: a VM being defined is admitted here a moment before its
@@ -380,6 +409,7 @@ public sealed class NodeGrain(
             await this.PublishAsync(new VmFenced(Id.Site, time.GetUtcNow(), vm, Id.ToString(), owner ?? "nowhere"), logger);
         }
         _suspects = suspects;
+        return recorded;
     }
 
     // One-way: the site's view may lag, never the node's own accounting, which alone decides admissions.
@@ -424,6 +454,14 @@ public sealed class NodeGrain(
 
     private static DomainSpec ToDomainSpec(VmId id, VmSpec spec, (string Path, DiskFormat Format)? disk = null) =>
         new(id.DomainName, spec.Vcpus, spec.MemoryMiB, DiskImage: disk?.Path, DiskFormat: disk?.Format ?? DiskFormat.Qcow2);
+
+    private static bool AlreadyDone(VmOperation operation, VmState current) => (operation, current) switch
+    {
+        (VmOperation.Start or VmOperation.Resume, VmState.Running) => true,
+        (VmOperation.Suspend, VmState.Suspended) => true,
+        (VmOperation.Stop, VmState.Stopped) => true,
+        _ => false,
+    };
 
     private static VmState ToVmState(DomainState state) => state switch
     {

@@ -189,17 +189,33 @@ public sealed class VmGrain(
         return Info();
     }
 
+    /// <inheritdoc />
+    public async Task ReconcileStateAsync(string node)
+    {
+        if (R.Node != node || R.State is not (VmState.Running or VmState.Suspended))
+            return;
+        var observed = await ObservedStateAsync(node);
+        if (observed is not (VmState.Running or VmState.Suspended) || observed == R.State)
+            return;
+        logger.LogWarning("VM {Vm} was recorded {Recorded} on {Node}, whose hypervisor has it {Observed}: recording what the hypervisor reports", Id, R.State, node, observed);
+        await RecordAsync(observed.Value, $"reconciled with the hypervisor of {node}");
+    }
+
     // Unreachable (its silo is dead) or without a healthy domain of this VM: lost indeed.
-    private async Task<bool> StillOnHypervisorAsync(string node)
+    private async Task<bool> StillOnHypervisorAsync(string node) =>
+        await ObservedStateAsync(node) is { } state && state is not (VmState.Failed or VmState.None);
+
+    // The state of this VM's domain on the node's hypervisor; null when there is none or the node does not answer.
+    private async Task<VmState?> ObservedStateAsync(string node)
     {
         try
         {
             var domains = await Node(node).GetDomainsAsync();
-            return domains.Any(d => d.Name == Id.DomainName && d.State is not (VmState.Failed or VmState.None));
+            return domains.FirstOrDefault(d => d.Name == Id.DomainName)?.State;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return false;
+            return null;
         }
     }
 

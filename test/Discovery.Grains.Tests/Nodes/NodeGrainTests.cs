@@ -147,6 +147,24 @@ public sealed class NodeGrainTests(SiteClusterFixture fixture)
         Assert.Contains(await node.GetDomainsAsync(), d => d.Name == VmId.Parse($"t/{_test}/stale").DomainName && d.State == VmState.Running);
     }
 
+    // A VM's silo that dies after the hypervisor suspended it and before the VM recorded it leaves the two apart.
+    [Fact]
+    public async Task A_vm_suspended_behind_its_record_is_recorded_suspended_by_reconciliation_and_suspending_it_again_succeeds()
+    {
+        var node = Node("lyon", "drift");
+        await node.RegisterAsync(new NodeSpec(4, 8192));
+        var vm = fixture.Client.GetGrain<IVmGrain>($"t/{_test}/drift");
+        await vm.DefineAsync(new VmSpec(1, 512), $"lyon/drift-{_test}");
+        await vm.StartAsync();
+
+        Assert.Equal(VmState.Suspended, await node.OperateAsync($"t/{_test}/drift", VmOperation.Suspend));
+        Assert.Equal(VmState.Suspended, (await vm.SuspendAsync()).State);
+
+        Assert.Equal(VmState.Running, await node.OperateAsync($"t/{_test}/drift", VmOperation.Resume));
+        await node.ReconcileAsync();
+        await Eventually.HoldsAsync(async () => (await vm.GetInfoAsync()).State == VmState.Running, "the VM to be recorded running as its hypervisor has it");
+    }
+
     // The agent asks its VMs where they live while reconciling, and a VM's operation asks its agent: neither may wait
     // on the other (before, both waited until the response timeout).
     [Fact]
