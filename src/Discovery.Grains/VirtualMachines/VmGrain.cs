@@ -170,9 +170,12 @@ public sealed class VmGrain(
     {
         var spec = R.Spec ?? throw new VmTransitionException($"VM {Id} is not defined: there is nothing to restart");
         var target = NodeId.Parse(node).ToString();
-        if (target == R.Node)
-            throw new VmTransitionException($"VM {Id} is already recorded on {target}: restart it there instead");
         var lost = R.Node;
+        // The lost node is back (its silo was started again) and placement chose it: its hypervisor lost the domain,
+        // its agent still holds the reservation. Restarting there is a new generation too. Refusing it kept the VM
+        // waiting for capacity for ever, since placement kept choosing that node (found by the chaos suite).
+        if (target == R.Node)
+            await Node(target).EvictAsync(Id.Value);
         var wasStopped = R.State is VmState.Stopped or VmState.Defined;
         // Admission defines a fresh domain from the spec (pulling the image to the node's site if needed); the record
         // moves to the new node with a new generation before anything runs there, which fences the lost copy.

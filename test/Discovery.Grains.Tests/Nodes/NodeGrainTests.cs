@@ -165,6 +165,26 @@ public sealed class NodeGrainTests(SiteClusterFixture fixture)
         await Eventually.HoldsAsync(async () => (await vm.GetInfoAsync()).State == VmState.Running, "the VM to be recorded running as its hypervisor has it");
     }
 
+    // A silo started again brings its nodes back without their domains; placement may choose the VM's own node.
+    [Fact]
+    public async Task A_protected_vm_restarted_on_the_node_it_lost_runs_there_as_a_new_generation()
+    {
+        var node = Node("lyon", "back");
+        await node.RegisterAsync(new NodeSpec(4, 8192));
+        var id = $"t/{_test}/back";
+        var vm = fixture.Client.GetGrain<IVmGrain>(id);
+        await vm.DefineAsync(new VmSpec(1, 512), $"lyon/back-{_test}");
+        await vm.StartAsync();
+        await node.EvictAsync(id);
+        await node.AdmitAsync(id, new VmSpec(1, 512), defineDomain: false);
+
+        var info = await fixture.Client.GetGrain<Grains.Reliability.IVmRecoveryGrain>(id).RestartOnAsync($"lyon/back-{_test}", "its silo was restarted");
+
+        Assert.Equal((VmState.Running, $"lyon/back-{_test}", 1L), (info.State, info.Node, info.Generation));
+        Assert.Contains(await node.GetDomainsAsync(), d => d.Name == VmId.Parse(id).DomainName && d.State == VmState.Running);
+        Assert.Equal(1, (await node.GetInfoAsync()).AllocatedVcpus);
+    }
+
     // The agent asks its VMs where they live while reconciling, and a VM's operation asks its agent: neither may wait
     // on the other (before, both waited until the response timeout).
     [Fact]
