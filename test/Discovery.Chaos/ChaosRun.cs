@@ -55,7 +55,7 @@ public static class ChaosRun
             await Task.Delay(CheckEvery);
         }
         var settled = settling.Elapsed;
-        await clock.WhenAllTimedAsync();
+        await clock.WhenAllTimedAsync(TimeSpan.FromSeconds(15));
         return new ChaosReport(options, watch.Elapsed, history.Operations, injector.Injected, injector.SelfStopped, fleet.FailedStarts, check, settled,
             clock.Seconds, clock.Late, directory);
     }
