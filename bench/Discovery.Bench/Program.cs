@@ -15,6 +15,8 @@ var usage = """
            discovery-bench dvms [--nodes 467] [--vms-per-node 10.18] [--seconds 600] [--seed N] [--consolidation on|off]
                                 [--grains on|off] [--sites 4] [--monitor-seconds 10] [--central-seconds 30]
            discovery-bench failover [--rounds 5] [--vms 20] [--probe-timeout-ms 1000] [--missed-probes 2]
+           discovery-bench chaos [--minutes 10] [--fault-every 20] [--workers 3] [--ves-per-worker 3] [--seed N]
+                                 (needs the PostgreSQL server binaries; exit 1 when an invariant is broken)
            discovery-bench scale [--nodes 10000] [--sites 100] [--vms 100000] [--ves 10000] [--concurrency 16] [--seed N]
       --topology FILE      GraphML (Topology Zoo) or CSV of sites (default: ../shared/data/topology/Renater2010.graphml)
       --nodes-per-site N   mean nodes per site (default: 12)
@@ -93,6 +95,9 @@ try
                 options.GetInt("--rounds", 5), options.GetInt("--vms", 20), TimeSpan.FromMilliseconds(options.GetInt("--probe-timeout-ms", 1000)),
                 options.GetInt("--missed-probes", 2)), Console.Out);
             return 0;
+        case "chaos":
+            return await Discovery.Bench.Chaos.ChaosSoak.RunAsync(options.GetInt("--minutes", 10), options.GetInt("--fault-every", 20),
+                options.GetInt("--workers", 3), options.GetInt("--ves-per-worker", 3), options.GetInt("--seed", 1), Console.Out);
         case "scale":
             await Discovery.Bench.Scale.ScaleBenchmark.RunAsync(Discovery.Bench.Scale.ScaleBenchmarkOptions.From(options), Console.Out);
             return 0;

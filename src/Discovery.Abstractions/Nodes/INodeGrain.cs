@@ -76,7 +76,20 @@ public interface INodeGrain : IGrainWithStringKey
     /// </summary>
     [Alias("fail")]
     Task FailAsync();
+
+    /// <summary>
+    /// Every domain the node's hypervisor holds, in the state the hypervisor reports: what an audit compares with the
+    /// records (the chaos suite's checker asserts that no VM runs on two hypervisors).
+    /// </summary>
+    [Alias("domains")]
+    Task<IReadOnlyList<HypervisorDomain>> GetDomainsAsync();
 }
+
+/// <summary>One domain as a node's hypervisor reports it.</summary>
+/// <param name="Name">The domain's name (a VM's <see cref="VmId.DomainName"/> when the node agent defined it).</param>
+/// <param name="State">Its state, in VM terms.</param>
+[GenerateSerializer, Immutable, Alias("discovery.hypervisor-domain")]
+public sealed record HypervisorDomain([property: Id(0)] string Name, [property: Id(1)] VmState State);
 
 /// <summary>What a cold migration carries from the source node to the target node.</summary>
 /// <param name="SavedState">The hypervisor's saved state of the domain, or null when it was not running.</param>

@@ -19,7 +19,10 @@ public interface ISiteGrain : IGrainWithStringKey
     Task RemoveNodeAsync(string nodeName);
 
     /// <summary>The names of the site's nodes, in order.</summary>
-    [Alias("nodes")]
+    // Interleaves: a node agent activating asks for it (its locality grain bootstraps from the site's names) while
+    // the site may be waiting for that very activation (GetLoadsAsync asks each node it has no load for); a restarted
+    // silo's agents then hung for the 30 s response timeout and the silo failed to start (found by the chaos suite).
+    [Alias("nodes"), AlwaysInterleave]
     Task<IReadOnlyList<string>> GetNodeNamesAsync();
 
     /// <summary>A node agent's report of its status and load, after every change; the site keeps the latest.</summary>

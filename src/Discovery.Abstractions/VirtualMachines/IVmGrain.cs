@@ -53,4 +53,12 @@ public interface IVmGrain : IGrainWithStringKey
     /// <summary>Called by a node agent when its hypervisor reports the VM lost (crashed, vanished, node failed).</summary>
     [Alias("report-failure")]
     Task ReportFailureAsync(string node, string reason);
+
+    /// <summary>
+    /// Called by a node agent whose hypervisor has the VM running where its record says suspended, or the other way
+    /// round (an operation done on the hypervisor whose silo died before it was recorded): the VM asks the node again
+    /// and records what the hypervisor reports.
+    /// </summary>
+    [Alias("reconcile-state")]
+    Task ReconcileStateAsync(string node);
 }

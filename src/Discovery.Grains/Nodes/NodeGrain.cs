@@ -44,6 +44,13 @@ public sealed class NodeGrain(
     private string? _uri;
     private int _failedChecks;
 
+    // VMs reserved here for a cold migration whose domain has not arrived yet (AdmitAsync without a domain, then
+    // ImportAsync): their record names the source for a moment before it says Migrating.
+    private readonly HashSet<string> _incoming = new(StringComparer.Ordinal);
+
+    // VMs that looked stale at the last reconciliation but may only have been caught between two steps (see FenceAsync).
+    private HashSet<string> _suspects = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -168,6 +175,8 @@ public sealed class NodeGrain(
             throw new InsufficientCapacityException($"node {Id} cannot take VM {vm}: it {full}");
         }
 
+        if (!defineDomain)
+            _incoming.Add(vm);
         if (defineDomain)
         {
             // An imported image is pulled to this site (boot-critical chunks first) and assembled for libvirt.
@@ -193,6 +202,11 @@ public sealed class NodeGrain(
         return await OnHypervisor(() =>
         {
             using var domain = Connection.LookupDomain(id.DomainName);
+            // Already done: the VM's silo died after the hypervisor did it and before the VM recorded it, and the
+            // retry must converge rather than fail on libvirt's "domain not running" for ever (found by the chaos suite).
+            var current = ToVmState(domain.GetInfo().State);
+            if (AlreadyDone(operation, current))
+                return current;
             switch (operation)
             {
                 case VmOperation.Start: domain.Create(); break;
@@ -222,6 +236,7 @@ public sealed class NodeGrain(
             domain.Undefine();
         });
         state.State.Vms.Remove(vm);
+        _incoming.Remove(vm);
         await state.WriteStateAsync();
         ReportLoad();
     }
@@ -258,6 +273,7 @@ public sealed class NodeGrain(
     public async Task<VmState> ImportAsync(string vm, VmTransfer transfer)
     {
         var id = RequireVm(vm);
+        _incoming.Remove(vm);
         return await OnHypervisor(() =>
         {
             Networks.VeNetworkAttacher.EnsureFor(Connection, transfer.DomainXml);
@@ -317,8 +333,9 @@ public sealed class NodeGrain(
         if (state.State.Spec is null || _uri is null || state.State.Status == NodeStatus.Down)
             return 0;
         _lastReconciled = time.GetUtcNow();
-        await FenceAsync();
+        var recorded = await FenceAsync();
         var lost = new List<(string Vm, string Reason)>();
+        var drifted = new List<string>();
         var vms = state.State.Vms.Keys.ToList(); // grain state is only readable on the grain's own thread
         try
         {
@@ -327,10 +344,14 @@ public sealed class NodeGrain(
                 foreach (var vm in vms)
                 {
                     using var domain = Connection.TryLookupDomain(VmId.Parse(vm).DomainName);
-                    if (domain is null)
+                    var observed = domain is null ? (DomainState?)null : domain.GetInfo().State;
+                    if (observed is null)
                         lost.Add((vm, "its domain disappeared from the hypervisor"));
-                    else if (domain.GetInfo().State == DomainState.Crashed)
+                    else if (observed == DomainState.Crashed)
                         lost.Add((vm, "its domain crashed"));
+                    else if (recorded.GetValueOrDefault(vm) is VmState.Running or VmState.Suspended && ToVmState(observed.Value) is var now
+                             && now is VmState.Running or VmState.Suspended && now != recorded[vm])
+                        drifted.Add(vm);
                 }
             });
         }
@@ -346,6 +367,9 @@ public sealed class NodeGrain(
             return vms.Count;
         }
         _failedChecks = 0;
+        // Running where the record says suspended, or the other way round: the VM asks again and records what it finds.
+        foreach (var vm in drifted)
+            ReportDriftAsync(vm).Ignore();
         // Reported without waiting: the VM grain may itself be waiting on this agent (an operation in flight), and
         // waiting here would hold both until the response timeout.
         foreach (var (vm, reason) in lost)
@@ -392,6 +416,38 @@ public sealed class NodeGrain(
         }
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<HypervisorDomain>> GetDomainsAsync()
+    {
+        if (state.State.Spec is null || _uri is null)
+            return [];
+        return await OnHypervisor<IReadOnlyList<HypervisorDomain>>(() =>
+        {
+            var domains = Connection.ListAllDomains();
+            try
+            {
+                return domains.Select(d => new HypervisorDomain(d.Name, ToVmState(d.GetInfo().State))).ToList();
+            }
+            finally
+            {
+                foreach (var domain in domains)
+                    domain.Dispose();
+            }
+        });
+    }
+
+    private async Task ReportDriftAsync(string vm)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IVmGrain>(vm).ReconcileStateAsync(Id.ToString());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Node {Node}: could not report VM {Vm}'s state; the next reconciliation reports it again", Id, vm);
+        }
+    }
+
     private async Task ReportLostAsync(string vm, string reason)
     {
         try
@@ -406,20 +462,32 @@ public sealed class NodeGrain(
 
     // A VM restarted elsewhere while this node was cut off is recorded on its new node: the copy here is an older
     // generation and is destroyed, never resumed, so one VM never runs twice. A VM being migrated is recorded on one
-    // end while both hold it: that is no stale copy.
+    // end while both hold it: that is no stale copy. A VM whose record is gone (its VE was deleted while this node was
+    // unreachable) is released too, or its reservation would hold the node's capacity for ever.
     // The records are read all at once: one round trip holds the agent, not one per VM.
-    private async Task FenceAsync()
+    // Returns the recorded state of every VM that lives here.
+    private async Task<Dictionary<string, VmState>> FenceAsync()
     {
+        var recorded = new Dictionary<string, VmState>(StringComparer.Ordinal);
+        var suspects = new HashSet<string>(StringComparer.Ordinal);
         var records = await Task.WhenAll(state.State.Vms.Keys.Select(vm => GrainFactory.GetGrain<IVmGrain>(vm).GetInfoAsync()));
         foreach (var info in records)
         {
             var (vm, owner) = (info.Id, info.Node);
-            if (owner is null || owner == Id.ToString() || info.State == VmState.Migrating)
+            if (owner == Id.ToString())
+                recorded[vm] = info.State;
+            if (owner == Id.ToString() || info.State == VmState.Migrating)
                 continue;
-            logger.LogWarning("Node {Node}: VM {Vm} now lives on {Owner}; destroying the stale copy here", Id, vm, owner);
+            // Released only when seen so twice in a row: a VM being defined is admitted here a moment before its
+            // record names this node, and one migrating here a moment before its record says Migrating.
+            if ((owner is null || _incoming.Contains(vm)) && suspects.Add(vm) && !_suspects.Contains(vm))
+                continue;
+            logger.LogWarning("Node {Node}: VM {Vm} {Where}; destroying the stale copy here", Id, vm, owner is null ? "has no record any more" : $"now lives on {owner}");
             await EvictAsync(vm);
-            await this.PublishAsync(new VmFenced(Id.Site, time.GetUtcNow(), vm, Id.ToString(), owner), logger);
+            await this.PublishAsync(new VmFenced(Id.Site, time.GetUtcNow(), vm, Id.ToString(), owner ?? "nowhere"), logger);
         }
+        _suspects = suspects;
+        return recorded;
     }
 
     // One-way: the site's view may lag, never the node's own accounting, which alone decides admissions.
@@ -464,6 +532,14 @@ public sealed class NodeGrain(
 
     private static DomainSpec ToDomainSpec(VmId id, VmSpec spec, (string Path, DiskFormat Format)? disk = null) =>
         new(id.DomainName, spec.Vcpus, spec.MemoryMiB, DiskImage: disk?.Path, DiskFormat: disk?.Format ?? DiskFormat.Qcow2);
+
+    private static bool AlreadyDone(VmOperation operation, VmState current) => (operation, current) switch
+    {
+        (VmOperation.Start or VmOperation.Resume, VmState.Running) => true,
+        (VmOperation.Suspend, VmState.Suspended) => true,
+        (VmOperation.Stop, VmState.Stopped) => true,
+        _ => false,
+    };
 
     private static VmState ToVmState(DomainState state) => state switch
     {

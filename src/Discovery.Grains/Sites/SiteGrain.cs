@@ -129,7 +129,17 @@ public sealed class SiteGrain(
             state.State.AgentSilo.Remove(node);
             _loads.Remove(node);
         }
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored (the database is down): this activation goes, so the next report reloads the stored state and
+            // gets the lost nodes — kept in memory only, the death would count as reported and its VMs never recover.
+            DeactivateOnIdle();
+            throw;
+        }
         foreach (var node in lost)
         {
             await this.PublishAsync(new NodeUnreachable(Site, time.GetUtcNow(), $"{Site}/{node}",

@@ -68,7 +68,16 @@ public sealed class VmGrain(
 
         // Reserve on the target first: if it is full, nothing has moved yet.
         await destination.AdmitAsync(Id.Value, spec, defineDomain: false);
-        await RecordAsync(VmState.Migrating, $"to {target}");
+        try
+        {
+            await RecordAsync(VmState.Migrating, $"to {target}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nothing has moved: the target's reservation goes (or its reconciliation fences it), the VM stays.
+            await ReleaseSourceAsync(destination, target);
+            throw;
+        }
         MigrationKind kind;
         VmState after;
         try
@@ -144,6 +153,14 @@ public sealed class VmGrain(
         // A report from a node the VM already left is stale.
         if (R.Node != node || R.State is VmState.Failed or VmState.None)
             return;
+        // So is a report that waited behind an operation which put the domain there since: a node that found no
+        // domain while a cold migration to it was in flight reported the VM lost, and the report arrived once the
+        // VM ran there (found by the chaos suite). Ask the node again before failing a VM.
+        if (await StillOnHypervisorAsync(node))
+        {
+            logger.LogInformation("VM {Vm}: a report from {Node} that it was lost is stale: its domain is there", Id, node);
+            return;
+        }
         R.Failure = reason;
         await RecordAsync(VmState.Failed, reason);
     }
@@ -153,9 +170,12 @@ public sealed class VmGrain(
     {
         var spec = R.Spec ?? throw new VmTransitionException($"VM {Id} is not defined: there is nothing to restart");
         var target = NodeId.Parse(node).ToString();
-        if (target == R.Node)
-            throw new VmTransitionException($"VM {Id} is already recorded on {target}: restart it there instead");
         var lost = R.Node;
+        // The lost node is back (its silo was started again) and placement chose it: its hypervisor lost the domain,
+        // its agent still holds the reservation. Restarting there is a new generation too. Refusing it kept the VM
+        // waiting for capacity for ever, since placement kept choosing that node (found by the chaos suite).
+        if (target == R.Node)
+            await Node(target).EvictAsync(Id.Value);
         var wasStopped = R.State is VmState.Stopped or VmState.Defined;
         // Admission defines a fresh domain from the spec (pulling the image to the node's site if needed); the record
         // moves to the new node with a new generation before anything runs there, which fences the lost copy.
@@ -170,6 +190,36 @@ public sealed class VmGrain(
         await RecordAsync(observed, $"restarted on {target} (generation {R.Generation}) after {lost} was lost");
         logger.LogWarning("VM {Vm} restarted on {Node} (generation {Generation}) after {Lost} was lost: {Reason}", Id, target, R.Generation, lost, reason);
         return Info();
+    }
+
+    /// <inheritdoc />
+    public async Task ReconcileStateAsync(string node)
+    {
+        if (R.Node != node || R.State is not (VmState.Running or VmState.Suspended))
+            return;
+        var observed = await ObservedStateAsync(node);
+        if (observed is not (VmState.Running or VmState.Suspended) || observed == R.State)
+            return;
+        logger.LogWarning("VM {Vm} was recorded {Recorded} on {Node}, whose hypervisor has it {Observed}: recording what the hypervisor reports", Id, R.State, node, observed);
+        await RecordAsync(observed.Value, $"reconciled with the hypervisor of {node}");
+    }
+
+    // Unreachable (its silo is dead) or without a healthy domain of this VM: lost indeed.
+    private async Task<bool> StillOnHypervisorAsync(string node) =>
+        await ObservedStateAsync(node) is { } state && state is not (VmState.Failed or VmState.None);
+
+    // The state of this VM's domain on the node's hypervisor; null when there is none or the node does not answer.
+    private async Task<VmState?> ObservedStateAsync(string node)
+    {
+        try
+        {
+            var domains = await Node(node).GetDomainsAsync();
+            return domains.FirstOrDefault(d => d.Name == Id.DomainName)?.State;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     private async Task<VmInfo> OperateAsync(VmOperation operation, bool force = false)
@@ -208,9 +258,39 @@ public sealed class VmGrain(
         DiscoveryMetrics.VmStateChanged(from, to);
         if (to != VmState.Failed)
             R.Failure = null;
-        await record.WriteStateAsync();
+        await WriteRecordAsync();
         await this.PublishAsync(new VmStateChanged(SiteOfNode(), time.GetUtcNow(), Id.Value, R.Node, from, to, detail), logger);
     }
+
+    // A database restart takes seconds. A transition already done on a hypervisor must not stay unrecorded (a VM
+    // left Migrating, reserved on two nodes, was found by the chaos suite after a PostgreSQL restart), so the write is
+    // tried again for a while. If it still fails, this activation goes: the next call reloads what storage holds
+    // rather than trust a state that was never stored.
+    private async Task WriteRecordAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await record.WriteStateAsync();
+                return;
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or Orleans.Storage.InconsistentStateException))
+            {
+                if (attempt >= RecordWriteAttempts)
+                {
+                    DeactivateOnIdle();
+                    throw;
+                }
+                logger.LogWarning("VM {Vm}: writing its record failed ({Reason}); trying again", Id, e.GetBaseException().Message);
+                await Task.Delay(RecordWriteBackoff * attempt);
+            }
+        }
+    }
+
+    // 1 + 2 + 3 + 4 + 5 s: longer than a database restart, shorter than the 30 s a caller waits for an answer.
+    private const int RecordWriteAttempts = 6;
+    private static readonly TimeSpan RecordWriteBackoff = TimeSpan.FromSeconds(1);
 
     private string SiteOfNode() => R.Node is { } node ? NodeId.Parse(node).Site : "unplaced";
 

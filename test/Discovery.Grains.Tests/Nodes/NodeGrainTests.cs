@@ -126,6 +126,81 @@ public sealed class NodeGrainTests(SiteClusterFixture fixture)
         Assert.Empty(left.Reminders);
     }
 
+    // A VE deleted while its node's silo was down leaves the VM's reservation on the node with no record behind it.
+    [Fact]
+    public async Task A_vm_whose_record_is_gone_is_released_by_the_second_reconciliation_not_the_first()
+    {
+        var node = Node("lyon", "unowned");
+        await node.RegisterAsync(new NodeSpec(4, 8192));
+        var orphan = $"t/{_test}/orphan";
+        await node.AdmitAsync(orphan, new VmSpec(1, 512));
+
+        await node.ReconcileAsync();
+        // Once is not enough: a VM being defined is admitted a moment before its record names the node.
+        Assert.Contains(orphan, (await node.GetInfoAsync()).Vms!);
+        await node.ReconcileAsync();
+
+        var info = await node.GetInfoAsync();
+        Assert.DoesNotContain(orphan, info.Vms!);
+        Assert.Equal(0, info.AllocatedVcpus);
+        Assert.Empty(await node.GetDomainsAsync());
+    }
+
+    // A node that finds no domain during a cold migration to it reports the VM lost; the report may reach the VM
+    // after the domain arrived.
+    [Fact]
+    public async Task A_report_that_a_vm_is_lost_while_its_domain_runs_is_ignored()
+    {
+        var node = Node("lyon", "stale");
+        await node.RegisterAsync(new NodeSpec(4, 8192));
+        var vm = fixture.Client.GetGrain<IVmGrain>($"t/{_test}/stale");
+        await vm.DefineAsync(new VmSpec(1, 512), $"lyon/stale-{_test}");
+        await vm.StartAsync();
+
+        await vm.ReportFailureAsync($"lyon/stale-{_test}", "its domain disappeared from the hypervisor");
+
+        Assert.Equal(VmState.Running, (await vm.GetInfoAsync()).State);
+        Assert.Contains(await node.GetDomainsAsync(), d => d.Name == VmId.Parse($"t/{_test}/stale").DomainName && d.State == VmState.Running);
+    }
+
+    // A VM's silo that dies after the hypervisor suspended it and before the VM recorded it leaves the two apart.
+    [Fact]
+    public async Task A_vm_suspended_behind_its_record_is_recorded_suspended_by_reconciliation_and_suspending_it_again_succeeds()
+    {
+        var node = Node("lyon", "drift");
+        await node.RegisterAsync(new NodeSpec(4, 8192));
+        var vm = fixture.Client.GetGrain<IVmGrain>($"t/{_test}/drift");
+        await vm.DefineAsync(new VmSpec(1, 512), $"lyon/drift-{_test}");
+        await vm.StartAsync();
+
+        Assert.Equal(VmState.Suspended, await node.OperateAsync($"t/{_test}/drift", VmOperation.Suspend));
+        Assert.Equal(VmState.Suspended, (await vm.SuspendAsync()).State);
+
+        Assert.Equal(VmState.Running, await node.OperateAsync($"t/{_test}/drift", VmOperation.Resume));
+        await node.ReconcileAsync();
+        await Eventually.HoldsAsync(async () => (await vm.GetInfoAsync()).State == VmState.Running, "the VM to be recorded running as its hypervisor has it");
+    }
+
+    // A silo started again brings its nodes back without their domains; placement may choose the VM's own node.
+    [Fact]
+    public async Task A_protected_vm_restarted_on_the_node_it_lost_runs_there_as_a_new_generation()
+    {
+        var node = Node("lyon", "back");
+        await node.RegisterAsync(new NodeSpec(4, 8192));
+        var id = $"t/{_test}/back";
+        var vm = fixture.Client.GetGrain<IVmGrain>(id);
+        await vm.DefineAsync(new VmSpec(1, 512), $"lyon/back-{_test}");
+        await vm.StartAsync();
+        await node.EvictAsync(id);
+        await node.AdmitAsync(id, new VmSpec(1, 512), defineDomain: false);
+
+        var info = await fixture.Client.GetGrain<Grains.Reliability.IVmRecoveryGrain>(id).RestartOnAsync($"lyon/back-{_test}", "its silo was restarted");
+
+        Assert.Equal((VmState.Running, $"lyon/back-{_test}", 1L), (info.State, info.Node, info.Generation));
+        Assert.Contains(await node.GetDomainsAsync(), d => d.Name == VmId.Parse(id).DomainName && d.State == VmState.Running);
+        Assert.Equal(1, (await node.GetInfoAsync()).AllocatedVcpus);
+    }
+
     // The agent asks its VMs where they live while reconciling, and a VM's operation asks its agent: neither may wait
     // on the other (before, both waited until the response timeout).
     [Fact]

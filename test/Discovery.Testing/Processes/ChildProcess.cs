@@ -22,11 +22,17 @@ public sealed partial class ChildProcess : IAsyncDisposable
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>The exit code once the process has exited, else null.</summary>
+    public int? ExitCodeOrNull => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="args"/></c>.</summary>
-    public static ChildProcess StartDotnet(string dll, params string[] args)
+    public static ChildProcess StartDotnet(string dll, params string[] args) => StartDotnet(new Dictionary<string, string>(), dll, args);
+
+    /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="args"/></c> with <paramref name="environment"/> added to this process's.</summary>
+    public static ChildProcess StartDotnet(IReadOnlyDictionary<string, string> environment, string dll, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -35,6 +41,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
@@ -81,6 +89,20 @@ public sealed partial class ChildProcess : IAsyncDisposable
             _ = Kill(_process.Id, SigTerm);
     }
 
+    /// <summary>Freezes the process (<c>SIGSTOP</c>): it holds its sockets but answers nothing, like a stalled host.</summary>
+    public void Pause()
+    {
+        if (!_process.HasExited)
+            _ = Kill(_process.Id, SigStop);
+    }
+
+    /// <summary>Lets a paused process run again (<c>SIGCONT</c>).</summary>
+    public void Continue()
+    {
+        if (!_process.HasExited)
+            _ = Kill(_process.Id, SigCont);
+    }
+
     /// <summary>Kills the process at once (<c>kill -9</c>): no chance to clean up, like a crash or a power cut.</summary>
     public void KillHard()
     {
@@ -105,6 +127,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
     }
 
     private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
