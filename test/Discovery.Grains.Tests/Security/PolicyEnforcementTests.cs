@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Discovery.Grains.Tests.Security;
 
-/// <summary>A jurisdiction policy against every path that places or moves: deploy, relocate, the schedulers' move, image replication.</summary>
+/// <summary>A jurisdiction policy against every path that places or moves: deploy, relocate, the schedulers' move, HA restart, image replication.</summary>
 [Collection(SecureClusterCollection.Name)]
 public sealed class PolicyEnforcementTests(SecureClusterFixture fixture)
 {
@@ -47,6 +47,32 @@ public sealed class PolicyEnforcementTests(SecureClusterFixture fixture)
             SecureClusterFixture.CallAsAsync(SecureClusterFixture.AdminKey, () => fixture.Client.GetGrain<IVeGrain>(shop).MoveVmAsync("vm", lyon, Guid.NewGuid().ToString("N"))));
         Assert.Contains($"move {shop}/vm on {lyon}: refused by policy 'paris-only' of {tenant}, clause allow-sites (line 2): site lyon", move.Message);
         Assert.Equal(paris, (await sdk.VirtualEnvironments.LocateAsync(shop)).Vm("vm").Node);
+    }
+
+    [Fact]
+    public async Task A_jurisdiction_policy_holds_through_an_ha_restart_a_protected_vm_waits_rather_than_leave_its_sites()
+    {
+        var (tenant, key) = await fixture.NewTenantAsync("hajuris");
+        var sdk = fixture.As(key);
+        var (first, second) = (await NodeAsync("paris", $"ha1-{tenant}"), await NodeAsync("paris", $"ha2-{tenant}"));
+        var lyon = await NodeAsync("lyon", $"hal-{tenant}");
+        await sdk.Policies.SetAsync(tenant, ParisOnly);
+        var shop = $"{tenant}/ha";
+        await sdk.VirtualEnvironments.CreateAsync(shop, new VeSpec([new VmTemplate("vm", 1, 128, Ha: HaMode.Restart)], [new Fence(["vm"], [first, second, lyon])]));
+        Assert.Equal(first, (await sdk.VirtualEnvironments.DeployAsync(shop, Locality.NearNode(first))).Vm("vm").Node);
+        var fail = (string id) => SecureClusterFixture.CallAsAsync(SecureClusterFixture.AdminKey, () => fixture.Client.GetGrain<INodeGrain>(id).FailAsync());
+
+        // Its node fails: it restarts on the other paris node, never on lyon, although lyon is free and allowed by its fence.
+        await fail(first);
+        await Testing.Eventually.HoldsAsync(async () => (await sdk.VirtualEnvironments.LocateAsync(shop)).Vm("vm") is { State: Abstractions.VirtualMachines.VmState.Running } vm && vm.Node == second,
+            $"the protected VM to run again on {second}");
+
+        // That one fails too: only lyon is left, which the policy forbids, so it waits for capacity in paris.
+        await fail(second);
+        await Testing.Eventually.HoldsAsync(async () => (await sdk.VirtualEnvironments.LocateAsync(shop)).Vm("vm").State == Abstractions.VirtualMachines.VmState.Failed,
+            "the protected VM to wait, failed, for a node its policy allows");
+        Assert.NotEqual(lyon, (await sdk.VirtualEnvironments.LocateAsync(shop)).Vm("vm").Node);
+        Assert.Empty((await fixture.Admin.Nodes.GetAsync(lyon)).Vms!);
     }
 
     [Fact]
