@@ -164,15 +164,33 @@ public static class GrainRun
         result.Unfinished = open.Count;
     }
 
+    // The wall-clock seconds a sample stands for: since the previous one. A tick whose reads take longer than the
+    // monitoring interval makes the timer skip ticks; weighting each sample by the interval alone would then count
+    // a slow loop's overloaded nodes for a fraction of the time they stayed overloaded.
+    private sealed class SampleSpan(double first)
+    {
+        private readonly Stopwatch _since = Stopwatch.StartNew();
+        private bool _started;
+
+        public double Next()
+        {
+            var seconds = _started ? _since.Elapsed.TotalSeconds : first;
+            _started = true;
+            _since.Restart();
+            return seconds;
+        }
+    }
+
     // What each node's scheduler saw at its last look, every monitoring interval: overloaded nodes and power.
     private static async Task SampleAsync(IClusterClient grains, Layout layout, DvmsBenchmarkOptions options, SchedulerResult result, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.MonitorSeconds));
+        var span = new SampleSpan(options.MonitorSeconds);
         while (await Tick(timer, stop))
         {
             var statuses = await Task.WhenAll(layout.Nodes.Select(n => grains.GetGrain<ISchedulerGrain>(n).GetStatusAsync()));
             var vmCounts = await VmCountsAsync(grains, layout);
-            result.Samples.Sample(statuses.Select(s => Synthetic(s.Node, s.CpuDemand, vmCounts.GetValueOrDefault(s.Node))), options.MonitorSeconds);
+            result.Samples.Sample(statuses.Select(s => Synthetic(s.Node, s.CpuDemand, vmCounts.GetValueOrDefault(s.Node))), span.Next());
         }
     }
 
@@ -186,12 +204,13 @@ public static class GrainRun
         var pending = new Dictionary<string, (NodeEvent Event, DateTimeOffset RaisedAt)>();
         var nextRound = DateTimeOffset.UtcNow;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.MonitorSeconds));
+        var span = new SampleSpan(options.MonitorSeconds);
         while (await Tick(timer, stop))
         {
             var now = SnapshotReader.Now(TimeProvider.System);
             var nodes = (await Task.WhenAll(layout.Nodes.Select(n => reader.NodeAsync(grains, n, now)))).ToList();
             result.Messages += nodes.Count + nodes.Sum(n => n.Vms.Count);
-            result.Samples.Sample(nodes, options.MonitorSeconds);
+            result.Samples.Sample(nodes, span.Next());
             foreach (var node in nodes)
                 if (detector.Observe(node, now) is { } raised && !pending.ContainsKey(raised.Node))
                 {
