@@ -301,6 +301,7 @@ public sealed class VeGrain(
     }
 
     private IGrainTimer? _recoveryRetry;
+    private bool _recoveryReminderSet;
 
     private async Task ScheduleRecoveryRetryAsync()
     {
@@ -308,16 +309,16 @@ public sealed class VeGrain(
         {
             _recoveryRetry?.Dispose();
             _recoveryRetry = null;
-            if (await this.GetReminder(RecoveryReminder) is { } reminder)
-                await this.UnregisterReminder(reminder);
+            _recoveryReminderSet = false;
+            await this.TryUnregisterAsync(RecoveryReminder, logger); // if refused, its next tick finds nothing waiting and retries
             return;
         }
         var every = options.Value.RecoveryRetryInterval;
-        if (_recoveryRetry is null)
+        _recoveryRetry ??= this.RegisterGrainTimer(RestartAwaitingAsync, new GrainTimerCreationOptions(every, every) { KeepAlive = true });
+        if (!_recoveryReminderSet)
         {
-            _recoveryRetry = this.RegisterGrainTimer(RestartAwaitingAsync, new GrainTimerCreationOptions(every, every) { KeepAlive = true });
             var period = every < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : every; // reminders tick once a minute at most
-            await this.RegisterOrUpdateReminder(RecoveryReminder, period, period);
+            _recoveryReminderSet = await this.TryRegisterAsync(RecoveryReminder, period, logger); // else the timer's next round retries
         }
     }
 

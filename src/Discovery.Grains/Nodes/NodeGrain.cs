@@ -38,6 +38,7 @@ public sealed class NodeGrain(
     private const string WakeUpReminder = "wake-up";
     private static readonly TimeSpan WakeUpPeriod = TimeSpan.FromMinutes(5);
     private DateTimeOffset? _lastReconciled;
+    private bool _wakeUpMissing; // the reminder service refused it at registration: the reconciliation timer retries
 
     private NodeId Id => NodeId.Parse(this.GetPrimaryKeyString());
 
@@ -87,7 +88,7 @@ public sealed class NodeGrain(
             await state.WriteStateAsync();
         }
         _uri = uri;
-        await this.RegisterOrUpdateReminder(WakeUpReminder, WakeUpPeriod, WakeUpPeriod);
+        _wakeUpMissing = !await this.TryRegisterAsync(WakeUpReminder, WakeUpPeriod, logger);
         StartReconciling();
         ReportLoad();
         await Locality.StartAsync();
@@ -138,8 +139,7 @@ public sealed class NodeGrain(
             throw new InvalidOperationException($"node {Id} still has {state.State.Vms.Count} VMs ({string.Join(", ", state.State.Vms.Keys.Take(5))}): drain it first");
         state.State.Status = NodeStatus.Down;
         await state.WriteStateAsync();
-        if (await this.GetReminder(WakeUpReminder) is { } reminder)
-            await this.UnregisterReminder(reminder);
+        await this.TryUnregisterAsync(WakeUpReminder, logger); // if refused, its next tick finds the node gone and retries
         await SiteRegistry.RemoveNodeAsync(Id.Name);
         await this.PublishAsync(new NodeLeft(Id.Site, time.GetUtcNow(), Id.ToString()), logger);
     }
@@ -322,6 +322,11 @@ public sealed class NodeGrain(
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == WakeUpReminder && (state.State.Spec is null || state.State.Status == NodeStatus.Down))
+        {
+            await this.TryUnregisterAsync(WakeUpReminder, logger); // left behind by a node that left
+            return;
+        }
         // The timer reconciles an active agent; the reminder only makes up for one that was not active.
         if (reminderName == WakeUpReminder && (_lastReconciled is not { } last || time.GetUtcNow() - last > options.Value.ReconcileInterval))
             await ReconcileAsync();
@@ -521,7 +526,13 @@ public sealed class NodeGrain(
     }
 
     private void StartReconciling() =>
-        this.RegisterGrainTimer(async _ => { await ReconcileAsync(); ReportLoad(); }, new GrainTimerCreationOptions(options.Value.ReconcileInterval, options.Value.ReconcileInterval) { KeepAlive = true });
+        this.RegisterGrainTimer(async _ =>
+        {
+            if (_wakeUpMissing && state.State.Status != NodeStatus.Down)
+                _wakeUpMissing = !await this.TryRegisterAsync(WakeUpReminder, WakeUpPeriod, logger);
+            await ReconcileAsync();
+            ReportLoad();
+        }, new GrainTimerCreationOptions(options.Value.ReconcileInterval, options.Value.ReconcileInterval) { KeepAlive = true });
 
     private NodeInfo Info()
     {
