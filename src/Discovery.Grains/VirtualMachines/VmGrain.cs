@@ -57,6 +57,7 @@ public sealed class VmGrain(
     /// <inheritdoc />
     public async Task<VmInfo> MigrateAsync(string targetNode)
     {
+        await SettleInterruptedMigrationAsync();
         Require(VmOperation.Migrate);
         var target = NodeId.Parse(targetNode).ToString();
         if (target == R.Node)
@@ -70,11 +71,13 @@ public sealed class VmGrain(
         await destination.AdmitAsync(Id.Value, spec, defineDomain: false);
         try
         {
+            R.MigratingTo = target;
             await RecordAsync(VmState.Migrating, $"to {target}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Nothing has moved: the target's reservation goes (or its reconciliation fences it), the VM stays.
+            R.MigratingTo = null;
             await ReleaseSourceAsync(destination, target);
             throw;
         }
@@ -92,12 +95,14 @@ public sealed class VmGrain(
         {
             // Nothing runs on the target: release it, and the VM is where it was.
             await destination.EvictAsync(Id.Value);
+            R.MigratingTo = null;
             await RecordAsync(before, $"migration to {target} failed: {e.Message}");
             throw;
         }
 
         var from = R.Node!;
         R.Node = target;
+        R.MigratingTo = null;
         R.LastMigration = kind;
         DiscoveryMetrics.Migrated(kind);
         await RecordAsync(after, $"{kind.ToString().ToLowerInvariant()} migration from {from}");
@@ -125,6 +130,7 @@ public sealed class VmGrain(
     {
         if (R.State == VmState.None)
             return;
+        await SettleInterruptedMigrationAsync();
         Require(VmOperation.Delete);
         if (R.Node is { } node)
             await Node(node).EvictAsync(Id.Value);
@@ -150,6 +156,8 @@ public sealed class VmGrain(
     /// <inheritdoc />
     public async Task ReportFailureAsync(string node, string reason)
     {
+        // The source of an interrupted cold migration has no domain any more: that is no loss if the target has it.
+        await SettleInterruptedMigrationAsync();
         // A report from a node the VM already left is stale.
         if (R.Node != node || R.State is VmState.Failed or VmState.None)
             return;
@@ -176,6 +184,10 @@ public sealed class VmGrain(
         // waiting for capacity for ever, since placement kept choosing that node (found by the chaos suite).
         if (target == R.Node)
             await Node(target).EvictAsync(Id.Value);
+        // Lost in the middle of a migration: the node it was going to holds a reservation (maybe a copy) to give back.
+        if (R.MigratingTo is { } pending && pending != target)
+            await ReleaseSourceAsync(Node(pending), pending);
+        R.MigratingTo = null;
         var wasStopped = R.State is VmState.Stopped or VmState.Defined;
         // Admission defines a fresh domain from the spec (pulling the image to the node's site if needed); the record
         // moves to the new node with a new generation before anything runs there, which fences the lost copy.
@@ -195,6 +207,7 @@ public sealed class VmGrain(
     /// <inheritdoc />
     public async Task ReconcileStateAsync(string node)
     {
+        await SettleInterruptedMigrationAsync();
         if (R.Node != node || R.State is not (VmState.Running or VmState.Suspended))
             return;
         var observed = await ObservedStateAsync(node);
@@ -205,25 +218,105 @@ public sealed class VmGrain(
     }
 
     // Unreachable (its silo is dead) or without a healthy domain of this VM: lost indeed.
-    private async Task<bool> StillOnHypervisorAsync(string node) =>
-        await ObservedStateAsync(node) is { } state && state is not (VmState.Failed or VmState.None);
+    private async Task<bool> StillOnHypervisorAsync(string node) => Healthy((await DomainOnAsync(node)).State);
 
     // The state of this VM's domain on the node's hypervisor; null when there is none or the node does not answer.
-    private async Task<VmState?> ObservedStateAsync(string node)
+    private async Task<VmState?> ObservedStateAsync(string node) => (await DomainOnAsync(node)).State;
+
+    private static bool Healthy(VmState? observed) => observed is { } state && state is not (VmState.Failed or VmState.None);
+
+    // Whether the node answered, and the state of this VM's domain there (null: none).
+    private async Task<(bool Answered, VmState? State)> DomainOnAsync(string node)
     {
         try
         {
             var domains = await Node(node).GetDomainsAsync();
-            return domains.FirstOrDefault(d => d.Name == Id.DomainName)?.State;
+            return (true, domains.FirstOrDefault(d => d.Name == Id.DomainName)?.State);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return null;
+            return (false, null);
         }
+    }
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A migration runs inside one call of one activation: a new activation that reads Migrating was left half-way
+        // by a silo that died (found by the chaos suite). It is settled now, not when someone next asks, so the
+        // reservation it holds on two nodes goes back and the VE can be operated again. A timer, not this method:
+        // the nodes it asks may be waiting on this VM.
+        if (R.State == VmState.Migrating)
+            _settling = this.RegisterGrainTimer(SettleInterruptedMigrationAsync, new GrainTimerCreationOptions(TimeSpan.Zero, SettleRetry) { KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    private static readonly TimeSpan SettleRetry = TimeSpan.FromSeconds(5);
+    private IGrainTimer? _settling;
+    private bool _settleDeferredLogged;
+
+    // Settles a record left Migrating from where the domain is now. Calls into this grain don't interleave, so no
+    // migration is in flight when one runs this. Target has the domain → the move happened: the record follows it
+    // and the source is released. Source has it (or the move never reached the target) → the VM stays: the target's
+    // reservation goes. Neither has it (the saved memory image died with the silo between export and import) → the
+    // VM failed on its source. A node that does not answer leaves it Migrating until a later try.
+    private async Task SettleInterruptedMigrationAsync()
+    {
+        if (R.State != VmState.Migrating)
+        {
+            StopSettling();
+            return;
+        }
+        var source = R.Node!;
+        var target = R.MigratingTo;
+        var onTarget = target is null ? (Answered: true, State: null) : await DomainOnAsync(target);
+        var onSource = await DomainOnAsync(source);
+        // A live migration that did not finish leaves the source running, maybe beside a paused copy on the target.
+        var sourceRuns = onSource.State is VmState.Running or VmState.Suspended;
+        if (target is not null && Healthy(onTarget.State) && !sourceRuns)
+        {
+            R.Node = target;
+            R.MigratingTo = null;
+            await RecordAsync(onTarget.State!.Value, $"migration from {source} completed after its silo died half-way");
+            logger.LogWarning("VM {Vm}: an interrupted migration from {Source} to {Target} had moved it; recorded on {Target}", Id, source, target, target);
+            await ReleaseSourceAsync(Node(source), source);
+        }
+        else if (onTarget.Answered && Healthy(onSource.State))
+        {
+            R.MigratingTo = null;
+            await RecordAsync(onSource.State!.Value, $"migration to {target} interrupted before it moved");
+            logger.LogWarning("VM {Vm}: an interrupted migration to {Target} had not moved it; it stays on {Source}", Id, target, source);
+            if (target is not null)
+                await ReleaseSourceAsync(Node(target), target);
+        }
+        else if (onTarget.Answered && onSource.Answered)
+        {
+            R.MigratingTo = null;
+            R.Failure = $"lost during a migration to {target}: its silo died between saving it on {source} and restoring it there";
+            await RecordAsync(VmState.Failed, R.Failure);
+            logger.LogError("VM {Vm}: {Failure}", Id, R.Failure);
+            if (target is not null)
+                await ReleaseSourceAsync(Node(target), target);
+        }
+        else
+        {
+            if (!_settleDeferredLogged)
+                logger.LogWarning("VM {Vm}: an interrupted migration from {Source} to {Target} waits for both nodes to answer", Id, source, target);
+            _settleDeferredLogged = true;
+            return;
+        }
+        StopSettling();
+    }
+
+    private void StopSettling()
+    {
+        _settling?.Dispose();
+        _settling = null;
     }
 
     private async Task<VmInfo> OperateAsync(VmOperation operation, bool force = false)
     {
+        await SettleInterruptedMigrationAsync();
         Require(operation);
         var observed = await Node(R.Node!).OperateAsync(Id.Value, operation, force);
         await RecordAsync(observed, operation.ToString().ToLowerInvariant());

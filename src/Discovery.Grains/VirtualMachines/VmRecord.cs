@@ -29,4 +29,10 @@ public sealed class VmRecord
     /// an older copy finds the record elsewhere and destroys its copy instead of resuming it.
     /// </summary>
     [Id(6)] public long Generation { get; set; }
+
+    /// <summary>
+    /// The node a migration in flight goes to, written with the Migrating state before anything moves. A record still
+    /// Migrating when no migration runs (the VM's silo died half-way) is settled from it: see VmGrain.
+    /// </summary>
+    [Id(7)] public string? MigratingTo { get; set; }
 }
