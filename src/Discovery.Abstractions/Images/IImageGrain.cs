@@ -76,6 +76,7 @@ public sealed record ChunkEntry([property: Id(0)] string Id, [property: Id(1)] i
 /// <param name="UniqueBytes">Bytes in chunks no other image uses.</param>
 /// <param name="SharedBytes">Bytes in chunks other images use too (deduplicated).</param>
 /// <param name="ReplicasBySite">How many of its chunks each site holds.</param>
+/// <param name="EncryptedAtRest">Whether it was imported into chunk stores that seal their files (the operator's chunk key).</param>
 [GenerateSerializer, Immutable, Alias("discovery.image-details")]
 public sealed record ImageDetails(
     [property: Id(0)] string Name,
@@ -86,7 +87,8 @@ public sealed record ImageDetails(
     [property: Id(5)] int Chunks,
     [property: Id(6)] long UniqueBytes,
     [property: Id(7)] long SharedBytes,
-    [property: Id(8)] IReadOnlyDictionary<string, int> ReplicasBySite);
+    [property: Id(8)] IReadOnlyDictionary<string, int> ReplicasBySite,
+    [property: Id(9)] bool EncryptedAtRest = false);
 
 /// <summary>Where an image is in its life.</summary>
 public enum ImageState

@@ -37,8 +37,8 @@ public static class ImageCommands
         {
             var cli = context(parse);
             var list = await (await cli.ClientAsync(ct)).Images.ListAsync(ct);
-            cli.Out.Print(list, l => l.Aggregate(new Table("IMAGE", "OWNER", "STATE", "FORMAT", "SIZE MIB", "CHUNKS", "SHARED %", "SITES"),
-                (t, i) => t.Row(i.Name, i.Owner, i.State, i.Format, Printer.Number(i.Size / 1048576.0), i.Chunks, Printer.Number(Percent(i.SharedBytes, i.UniqueBytes + i.SharedBytes)), string.Join(",", i.ReplicasBySite.Keys))));
+            cli.Out.Print(list, l => l.Aggregate(new Table("IMAGE", "OWNER", "STATE", "FORMAT", "SIZE MIB", "CHUNKS", "SHARED %", "AT REST", "SITES"),
+                (t, i) => t.Row(i.Name, i.Owner, i.State, i.Format, Printer.Number(i.Size / 1048576.0), i.Chunks, Printer.Number(Percent(i.SharedBytes, i.UniqueBytes + i.SharedBytes)), AtRest(i), string.Join(",", i.ReplicasBySite.Keys))));
             return 0;
         });
 
@@ -71,10 +71,12 @@ public static class ImageCommands
 
     private static double Percent(long part, long whole) => whole == 0 ? 0 : 100.0 * part / whole;
 
+    private static string AtRest(ImageDetails i) => i.EncryptedAtRest ? "sealed" : "plain";
+
     private static void Show(CliContext cli, ImageDetails i) =>
         cli.Out.Print(i, d =>
         {
-            cli.Out.Say($"image {d.Name}: {d.State}, {d.Format ?? "declared"}, {d.Size} bytes in {d.Chunks} chunks, owner {d.Owner ?? "-"}");
+            cli.Out.Say($"image {d.Name}: {d.State}, {d.Format ?? "declared"}, {d.Size} bytes in {d.Chunks} chunks, owner {d.Owner ?? "-"}, {(d.EncryptedAtRest ? "sealed at rest" : "stored plain")}");
             cli.Out.Say($"unique {d.UniqueBytes} bytes, shared with other images {d.SharedBytes} bytes ({Percent(d.SharedBytes, d.UniqueBytes + d.SharedBytes):0.0} %)");
             return d.ReplicasBySite.Aggregate(new Table("SITE", "CHUNKS HELD"), (t, s) => t.Row(s.Key, s.Value));
         });

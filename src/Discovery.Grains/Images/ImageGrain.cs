@@ -17,6 +17,7 @@ public sealed class ImageGrain(
     IOptions<ImageOptions> options,
     Security.PolicyEnforcement policies,
     ChunkScoping scoping,
+    ChunkStores stores,
     ILogger<ImageGrain> logger) : Grain, IImageGrain, Security.IOwnedGrain
 {
     private const int Parallel = 16;
@@ -77,7 +78,7 @@ public sealed class ImageGrain(
 
         // Counted against the owner's quota before anything is referenced; given back if the import fails.
         await Quota(owner).ReserveAsync(QuotaHolder, new QuotaUsage(ImageBytes: manifest.Size));
-        (R.Manifest, R.Owner, R.State) = (manifest, owner, ImageState.Importing);
+        (R.Manifest, R.Owner, R.State, R.EncryptedAtRest) = (manifest, owner, ImageState.Importing, stores.EncryptAtRest);
         await record.WriteStateAsync();
         try
         {
@@ -119,7 +120,7 @@ public sealed class ImageGrain(
                 unique += c.Size;
         }
         var bySite = chunks.SelectMany(c => c.Sites).GroupBy(s => s).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
-        return new ImageDetails(Name, R.Owner, R.State, m.Size, m.Format, m.Chunks.Count, unique, shared, bySite);
+        return new ImageDetails(Name, R.Owner, R.State, m.Size, m.Format, m.Chunks.Count, unique, shared, bySite, R.EncryptedAtRest);
     }
 
     /// <inheritdoc />
@@ -227,4 +228,7 @@ public sealed class ImageRecord
 
     /// <summary>Where it is in its life.</summary>
     [Id(3)] public ImageState State { get; set; }
+
+    /// <summary>Whether it was imported into chunk stores that seal their files at rest.</summary>
+    [Id(4)] public bool EncryptedAtRest { get; set; }
 }

@@ -36,6 +36,15 @@ public sealed class ImageOptions
     /// </summary>
     public CrossTenantDedup CrossTenantDedup { get; set; } = CrossTenantDedup.Auto;
 
+    /// <summary>
+    /// The operator's chunk key: a file of 32 random bytes (raw or base64), readable by the silo's user only. When set,
+    /// every chunk store of the silo seals its files at rest (AES-256-GCM, a key per tenant scope derived from this
+    /// one), and images imported through it count as encrypted for the <c>encrypted-images</c> policy clause. Give
+    /// every silo of the cluster the same file: a silo without it cannot read sealed chunks. Null: chunks are stored
+    /// plain.
+    /// </summary>
+    public string? KeyFile { get; set; }
+
     /// <summary>Null when usable, else which value is wrong.</summary>
     public string? Validate() =>
         Replicas < 1 ? $"Images:Replicas must be at least 1 (got {Replicas})"
@@ -44,7 +53,21 @@ public sealed class ImageOptions
         : BootMiB < 0 ? $"Images:BootMiB must not be negative (got {BootMiB})"
         : OrphanSweepAge <= TimeSpan.Zero ? $"Images:OrphanSweepAge must be positive (got {OrphanSweepAge})"
         : !Enum.IsDefined(CrossTenantDedup) ? $"Images:CrossTenantDedup must be Auto, Shared or Isolated (got {CrossTenantDedup})"
+        : KeyFile is { } file ? KeyFileProblem(file)
         : null;
+
+    private static string? KeyFileProblem(string file)
+    {
+        try
+        {
+            Discovery.Images.ChunkCipher.ReadKeyFile(file);
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            return $"Images:KeyFile: {e.Message}";
+        }
+    }
 }
 
 /// <summary>How far image chunks are deduplicated between tenants (<c>Discovery:Images:CrossTenantDedup</c>).</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Discovery.Abstractions.Environments;
 using Discovery.Abstractions.Environments.Constraints;
+using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Security;
 using Discovery.Abstractions.VirtualMachines;
@@ -30,8 +31,7 @@ public sealed class PolicyEnforcement(IGrainFactory grains, LatencyEstimator lat
             neighbours[other] = await PoliciesAsync(other);
         return PolicyDecisionPoint.Refuse(new PolicyRequest(tenant, $"{action} {vm} on {node}", site, latency.RegionOf(site),
             await PoliciesAsync(tenant, ve), node, neighbours, to => latency.SiteRttMs(site, to),
-            // No image is encrypted at rest yet: a VM booting one is refused by an encrypted-images clause.
-            ImageEncrypted: image is null ? null : false));
+            ImageEncrypted: image is null ? null : (await grains.GetGrain<IImageGrain>(image).GetDetailsAsync())?.EncryptedAtRest ?? false));
     }
 
     /// <summary>

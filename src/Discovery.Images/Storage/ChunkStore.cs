@@ -24,16 +24,25 @@ public sealed class ChunkStore
     [ThreadStatic] private static Compressor? t_compressor;
     [ThreadStatic] private static Decompressor? t_decompressor;
 
-    /// <summary>Opens (and creates if needed) the store in <paramref name="directory"/>.</summary>
-    public ChunkStore(string directory)
+    private readonly ChunkCipher? _cipher;
+
+    /// <summary>
+    /// Opens (and creates if needed) the store in <paramref name="directory"/>; with a <paramref name="cipher"/>, its
+    /// files are sealed at rest. Files written before the cipher was given are still read, and sealed when first read.
+    /// </summary>
+    public ChunkStore(string directory, ChunkCipher? cipher = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(Directory);
+        _cipher = cipher;
     }
 
     /// <summary>The store's root directory (absolute).</summary>
     public string Directory { get; }
+
+    /// <summary>Whether the store seals what it writes (<see cref="ChunkCipher"/>).</summary>
+    public bool EncryptsAtRest => _cipher is not null;
 
     /// <summary>Compresses and stores a chunk. Returns false when the chunk was already present.</summary>
     /// <exception cref="ArgumentException"><paramref name="content"/> does not hash to <paramref name="id"/>.</exception>
@@ -131,8 +140,9 @@ public sealed class ChunkStore
         var temp = $"{path}.{Guid.NewGuid():N}{TempExtension}";
         try
         {
+            var bytes = _cipher is null ? compressed : _cipher.Seal(id, compressed.Span);
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: false))
-                await file.WriteAsync(compressed, ct).ConfigureAwait(false);
+                await file.WriteAsync(bytes, ct).ConfigureAwait(false);
             File.Move(temp, path, overwrite: false);
             return true;
         }
@@ -148,15 +158,43 @@ public sealed class ChunkStore
         }
     }
 
+    // The stored (compressed) bytes: opened when sealed. A plain file in a sealing store predates its key: it is
+    // checked and sealed in place (a rename, as any write), so turning encryption on encrypts a store as it is read.
     private async Task<byte[]?> ReadAsync(ChunkId id, CancellationToken ct)
     {
+        byte[] file;
         try
         {
-            return await File.ReadAllBytesAsync(PathOf(id), ct).ConfigureAwait(false);
+            file = await File.ReadAllBytesAsync(PathOf(id), ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
+        }
+        if (_cipher is null)
+            return ChunkCipher.IsSealed(file)
+                ? throw new ChunkCorruptException(id, $"chunk {id} in the store {Directory} is sealed, and this store has no key to open it (give the silo the operator's chunk key)")
+                : file;
+        if (ChunkCipher.IsSealed(file))
+            return _cipher.Open(id, file, $"the store {Directory}");
+        Verify(id, file, $"the store {Directory}");
+        await SealInPlaceAsync(id, file, ct).ConfigureAwait(false);
+        return file;
+    }
+
+    private async Task SealInPlaceAsync(ChunkId id, byte[] plain, CancellationToken ct)
+    {
+        var path = PathOf(id);
+        var temp = $"{path}.{Guid.NewGuid():N}{TempExtension}";
+        try
+        {
+            await File.WriteAllBytesAsync(temp, _cipher!.Seal(id, plain), ct).ConfigureAwait(false);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
         }
     }
 

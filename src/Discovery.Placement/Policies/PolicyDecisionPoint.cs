@@ -68,7 +68,7 @@ public static class PolicyDecisionPoint
             ForbidSites f when Matches(f.Places, r) => $"site {Where(r)} is forbidden",
             ExclusiveNodes when r.Node is not null && others.Count > 0 => $"node {r.Node} hosts other tenants' VMs ({string.Join(", ", others)})",
             NoColocationWith n when r.Node is not null && others.Intersect(n.Tenants).ToList() is { Count: > 0 } shared => $"node {r.Node} hosts {string.Join(", ", shared)}",
-            EncryptedImages when r.ImageEncrypted == false => "the VM's image is not encrypted at rest",
+            EncryptedImages when r.ImageEncrypted == false => "the VM's image is not encrypted at rest (it was imported into chunk stores without the operator's key, Images:KeyFile)",
             MaxRtt m when r.RttToSite?.Invoke(m.To) is { } rtt && rtt > m.Ms => $"{r.Node ?? r.Site} is {rtt:0.#} ms from {m.To}, more than {m.Ms:0.#} ms",
             _ => null,
         };

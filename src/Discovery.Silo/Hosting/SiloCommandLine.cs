@@ -39,6 +39,7 @@ public static class SiloCommandLine
         ["--tls-ca"] = "Discovery:Tls:CertificateAuthority",
         ["--tls-allowed-thumbprints"] = "Discovery:Tls:AllowedThumbprints",
         ["--tls-require-client-certificate"] = "Discovery:Tls:RequireClientCertificate",
+        ["--chunk-key-file"] = "Discovery:Images:KeyFile",
     };
 
     /// <summary>The usage text.</summary>
@@ -69,6 +70,8 @@ public static class SiloCommandLine
           --tls-ca FILE            the cluster's CA certificate: silos' and clients' certificates must be issued by it
           --tls-allowed-thumbprints T1,T2  accept only certificates with these SHA-1 thumbprints (with --tls-ca: both must hold)
           --tls-require-client-certificate true|false  clients must present a trusted certificate too (default false)
+          --chunk-key-file FILE    seal image chunks at rest with this 32-byte key (chmod 600; the same file on every
+                                   silo; needed by the encrypted-images policy clause): head -c 32 /dev/urandom > FILE
           --console-port N         the web console's port (default: 5080 for the embedded demo, else off; 0 = off)
           --http-port N            health (/healthz, /readyz) and Prometheus metrics (/metrics) port (default: off; 0 = off)
           --primary-port N         localhost clustering: the primary silo's port (default: this silo's)

@@ -3,7 +3,10 @@ using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Security;
+using Discovery.Grains.Images;
+using Discovery.Images;
 using Discovery.Testing.Cluster;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Discovery.Grains.Tests.Security;
@@ -102,6 +105,48 @@ public sealed class PolicyEnforcementTests(SecureClusterFixture fixture)
         var image = await sdk.Images.ImportAsync($"img-{tenant}", new MemoryStream(content), "disk.img", tenant);
         Assert.DoesNotContain("rennes", image.ReplicasBySite.Keys);
         Assert.True(image.ReplicasBySite.Count >= 2, string.Join(",", image.ReplicasBySite.Keys));
+    }
+
+    // The secure cluster's silos share an operator chunk key (SecureClusterFixture): imports are sealed at rest.
+    [Fact]
+    public async Task An_encrypted_images_policy_boots_images_sealed_at_rest_and_refuses_a_declared_image()
+    {
+        var (tenant, key) = await fixture.NewTenantAsync("sealed");
+        var sdk = fixture.As(key);
+        var node = await NodeAsync("paris", $"s-{tenant}");
+        await sdk.Policies.SetAsync(tenant, "name: sealed\nencrypted-images: true\n");
+        var content = new byte[256 << 10];
+        new Random(12).NextBytes(content);
+
+        var image = await sdk.Images.ImportAsync($"img-{tenant}", new MemoryStream(content), "disk.img", tenant);
+
+        Assert.True(image.EncryptedAtRest);
+        var manifest = await SecureClusterFixture.CallAsAsync(SecureClusterFixture.AdminKey, () => fixture.Client.GetGrain<IImageGrain>(image.Name).GetManifestAsync());
+        var sealedFiles = 0;
+        foreach (var silo in fixture.Cluster.Silos.Where(s => image.ReplicasBySite.ContainsKey(fixture.SiteOfSilo[s.Name])))
+        {
+            var stores = silo.ServiceProvider.GetRequiredService<ChunkStores>();
+            foreach (var chunk in manifest!.Chunks.Select(c => ChunkKey.Parse(c.Id)).Distinct())
+            {
+                var path = stores.Of(fixture.SiteOfSilo[silo.Name], chunk.Tenant).PathOf(chunk.Hash);
+                if (!File.Exists(path))
+                    continue;
+                Assert.True(ChunkCipher.IsSealed(await File.ReadAllBytesAsync(path)), $"{path} is stored plain");
+                sealedFiles++;
+            }
+        }
+        Assert.True(sealedFiles >= 2 * manifest!.Chunks.DistinctBy(c => c.Id).Count(), $"only {sealedFiles} chunk files found on the replica sites");
+
+        // Booting it: allowed, and the node got the image (its chunks opened with the key on the way).
+        await sdk.VirtualEnvironments.CreateAsync($"{tenant}/web", new VeSpec([new VmTemplate("vm", 1, 128, Image: image.Name)], [new Fence(["vm"], [node])]));
+        Assert.Equal(node, (await sdk.VirtualEnvironments.DeployAsync($"{tenant}/web", Locality.NearSite("paris"))).Vm("vm").Node);
+
+        // An image the infrastructure declared lives on the nodes' own disks, outside the sealed stores: refused.
+        var declared = $"declared-{tenant}";
+        await SecureClusterFixture.CallAsAsync(SecureClusterFixture.AdminKey, () => fixture.Client.GetGrain<IImageGrain>(declared).RegisterAsync(new ImageInfo(1)));
+        await sdk.VirtualEnvironments.CreateAsync($"{tenant}/old", new VeSpec([new VmTemplate("vm", 1, 128, Image: declared)], [new Fence(["vm"], [node])]));
+        var refused = await Assert.ThrowsAsync<PolicyViolationException>(() => sdk.VirtualEnvironments.DeployAsync($"{tenant}/old", Locality.NearSite("paris")));
+        Assert.Contains("clause encrypted-images (line 2): the VM's image is not encrypted at rest", refused.Message);
     }
 
     [Fact]

@@ -52,6 +52,28 @@ public sealed class LaunchPlannerTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_chunk_key_file_that_is_missing_shared_with_others_or_not_a_key_is_refused_at_start()
+    {
+        var directory = Directory.CreateTempSubdirectory("discovery-key-").FullName;
+        try
+        {
+            var key = Path.Combine(directory, "chunks.key");
+            File.WriteAllBytes(key, new byte[32]);
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Assert.Equal(key, Plan([.. FreePortArgs(), "--chunk-key-file", key]).Options.Images.KeyFile);
+
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+            Assert.Contains($"Images:KeyFile: chunk key file '{key}' is readable or writable by other users: chmod 600", Problem([.. FreePortArgs(), "--chunk-key-file", key]));
+            Assert.Contains("does not exist (make one: head -c 32 /dev/urandom", Problem([.. FreePortArgs(), "--chunk-key-file", Path.Combine(directory, "none")]));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void No_configuration_plans_the_embedded_demo_with_one_silo_per_site()
     {
         var plan = Plan(FreePortArgs());

@@ -1,5 +1,6 @@
 using Discovery.Abstractions.Security;
 using Discovery.Client;
+using Discovery.Grains.Images;
 using Discovery.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,7 +28,20 @@ public class SecureClusterFixture : SdkClusterFixture
             (o.Enabled, o.AdminKey, o.TokenSigningKey) = (true, AdminKey, SigningKey);
             o.KeyCacheTtl = TimeSpan.Zero;
         });
+        // Chunks sealed at rest, as an operator who cares for security runs it: the same key on every silo.
+        silo.Services.Configure<ImageOptions>(o => o.KeyFile = ChunkKeyFile.Value);
     }
+
+    // One key file per test process, private to its user, as the silo requires.
+    private static readonly Lazy<string> ChunkKeyFile = new(() =>
+    {
+        var directory = Directory.CreateTempSubdirectory("discovery-chunk-key-").FullName;
+        var path = Path.Combine(directory, "chunks.key");
+        File.WriteAllBytes(path, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
+    });
 
     /// <summary>The SDK facade calling with <paramref name="credential"/>.</summary>
     public DiscoveryClient As(string? credential) => DiscoveryClient.Attach(Client, credential: credential);
