@@ -396,7 +396,8 @@ public sealed class NodeGrain(
     }
 
     // The node is gone with its VMs: placement passes it by from now on, and every VE with a VM here restarts its
-    // protected VMs elsewhere. Recovery is not awaited: it calls VE and VM grains that may be waiting on this agent.
+    // protected VMs elsewhere. The site runs the recovery without this agent waiting for it: it calls VE and VM grains
+    // that may be waiting on this agent.
     private async Task LoseAsync(string reason)
     {
         logger.LogError("Node {Node} is lost: {Reason}", Id, reason);
@@ -406,19 +407,8 @@ public sealed class NodeGrain(
         await SiteRegistry.ReportLoadAsync(new NodeLoad(Id.ToString(), NodeStatus.Down, spec.Capacity, NodeCapacity.Allocated(state.State.Vms.Values)));
         await this.PublishAsync(new NodeUnreachable(Id.Site, time.GetUtcNow(), Id.ToString(), reason), logger);
         await this.PublishAsync(new NodeStatusChanged(Id.Site, time.GetUtcNow(), Id.ToString(), NodeStatus.Down), logger);
-        RecoverAsync($"node {Id} was lost: {reason}").Ignore();
-    }
-
-    private async Task RecoverAsync(string reason)
-    {
-        try
-        {
-            await NodeLoss.RecoverVmsAsync(GrainFactory, [Id.ToString()], reason, logger);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            logger.LogError(e, "Node {Node}: recovering the VMs of the lost node failed", Id);
-        }
+        // Recorded by the site before anything is recovered, and recovered by it until done, whatever dies meanwhile.
+        await GrainFactory.GetGrain<ISiteRecoveryGrain>(Id.Site).RecoverLostNodesAsync($"node {Id} at {time.GetUtcNow():O}", [Id.ToString()], $"node {Id} was lost: {reason}");
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using Discovery.Abstractions.VirtualMachines;
+using Orleans.Concurrency;
 
 namespace Discovery.Grains.Reliability;
 
@@ -17,4 +18,32 @@ public interface IVmRecoveryGrain : IGrainWithStringKey
 {
     /// <summary>Defines the VM on <paramref name="node"/> from its spec and image and starts it, as a new generation.</summary>
     Task<VmInfo> RestartOnAsync(string node, string reason);
+}
+
+/// <summary>
+/// A site's side of recovery (silo-internal, implemented by the site grain): lost nodes are written down before anyone
+/// acts on them, and stay until their VEs have all been recovered, whoever noticed the loss and whatever dies meanwhile.
+/// </summary>
+public interface ISiteRecoveryGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Records that <paramref name="nodes"/> (full ids) are lost, under <paramref name="cause"/> (a dead silo, a node),
+    /// and starts recovering their VMs; a cause already recorded is not recorded again.
+    /// </summary>
+    Task RecoverLostNodesAsync(string cause, IReadOnlyList<string> nodes, string reason);
+
+    /// <summary>Every VE with a VM on the cause's nodes was recovered: the record goes.</summary>
+    Task RecoveryDoneAsync(string cause);
+
+    /// <summary>The causes whose recovery has not finished yet, with their nodes.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetPendingRecoveriesAsync();
+}
+
+/// <summary>Walks every VE for one recorded loss (silo-internal; keyed <c>site|cause</c>) and tells the site when done.</summary>
+public interface INodeLossRecoveryGrain : IGrainWithStringKey
+{
+    /// <summary>Recovers the VMs of <paramref name="nodes"/>; a call while a walk runs returns at once.</summary>
+    [AlwaysInterleave, OneWay]
+    Task RunAsync(IReadOnlyList<string> nodes, string reason);
 }

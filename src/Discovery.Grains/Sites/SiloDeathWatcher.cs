@@ -1,5 +1,4 @@
 using Discovery.Abstractions.Images;
-using Discovery.Grains.Reliability;
 using Discovery.Abstractions.Sites;
 using Microsoft.Extensions.Logging;
 
@@ -7,8 +6,8 @@ namespace Discovery.Grains.Sites;
 
 /// <summary>
 /// Bridges Orleans membership to the infrastructure's events: when a silo is declared dead, its site's registry
-/// reports the nodes whose agents ran there as unreachable. Every silo sees the same membership change and reports
-/// it; the site registry keeps only the first report.
+/// reports the nodes whose agents ran there as unreachable and recovers their VMs. Every silo sees the same membership
+/// change and reports it; the site registry keeps only the first report.
 /// </summary>
 public sealed class SiloDeathWatcher(
     IClusterMembershipService membership,
@@ -49,10 +48,9 @@ public sealed class SiloDeathWatcher(
     {
         try
         {
-            // Only the first report gets the lost nodes back, so VMs are recovered once however many silos report.
-            var lost = await grains.GetGrain<ISiteGrain>(site).SiloDeadAsync(silo.ToParsableString());
-            if (lost.Count > 0)
-                await NodeLoss.RecoverVmsAsync(grains, lost.Select(n => $"{site}/{n}").ToList(), $"silo {silo} of site {site} was declared dead", logger);
+            // The site records the loss once, however many silos report it, and drives the VMs' recovery itself
+            // until it is done: this silo may die right after reporting.
+            await grains.GetGrain<ISiteGrain>(site).SiloDeadAsync(silo.ToParsableString());
             // Chunks that had a replica there may now have too few: copy them again from the survivors.
             foreach (var image in await grains.GetGrain<IImageDirectoryGrain>(0).ListAsync())
                 await grains.GetGrain<IImageGrain>(image).RepairAsync();

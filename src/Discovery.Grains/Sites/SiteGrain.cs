@@ -4,6 +4,7 @@ using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Placement;
 using Discovery.Abstractions.Sites;
 using Discovery.Grains.Events;
+using Discovery.Grains.Reliability;
 using Microsoft.Extensions.Logging;
 
 namespace Discovery.Grains.Sites;
@@ -13,8 +14,13 @@ namespace Discovery.Grains.Sites;
 public sealed class SiteGrain(
     [PersistentState("site", StorageNames.State)] IPersistentState<SiteState> state,
     TimeProvider time,
-    ILogger<SiteGrain> logger) : Grain, ISiteGrain
+    ILogger<SiteGrain> logger) : Grain, ISiteGrain, ISiteRecoveryGrain, IRemindable
 {
+    // While a loss is recorded and not recovered, this reminder starts its recovery again: the silo that ran it may
+    // have died, or a VE may have failed to recover (the walk then reports it unfinished).
+    private const string RecoveryReminder = "recovery";
+    private static readonly TimeSpan RecoveryRetry = TimeSpan.FromMinutes(1);
+
     // Soft state: rebuilt from the nodes' reports, and from the nodes themselves after a reactivation.
     private readonly Dictionary<string, NodeLoad> _loads = new(StringComparer.Ordinal);
 
@@ -129,27 +135,89 @@ public sealed class SiteGrain(
             state.State.AgentSilo.Remove(node);
             _loads.Remove(node);
         }
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Not stored (the database is down): this activation goes, so the next report reloads the stored state and
-            // gets the lost nodes — kept in memory only, the death would count as reported and its VMs never recover.
-            DeactivateOnIdle();
-            throw;
-        }
+        var cause = $"silo {silo}";
+        var reason = $"silo {silo} of site {Site} was declared dead";
+        if (lost.Count > 0)
+            state.State.Recoveries[cause] = new PendingRecovery(lost.Select(n => $"{Site}/{n}").ToList(), reason, time.GetUtcNow());
+        await WriteOrForgetAsync();
         foreach (var node in lost)
         {
             await this.PublishAsync(new NodeUnreachable(Site, time.GetUtcNow(), $"{Site}/{node}",
                 $"silo {silo} that ran its agent was declared dead"), logger);
         }
         if (lost.Count > 0)
+        {
             await PublishNeighboursAsync(string.Join(",", lost), lost);
-        if (lost.Count > 0)
             logger.LogWarning("Site {Site}: silo {Silo} died; {Count} node agents unreachable", Site, silo, lost.Count);
+            await StartRecoveriesAsync();
+        }
         return lost;
+    }
+
+    /// <inheritdoc />
+    public async Task RecoverLostNodesAsync(string cause, IReadOnlyList<string> nodes, string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(cause);
+        if (nodes.Count == 0 || state.State.Recoveries.ContainsKey(cause))
+            return;
+        if (nodes.FirstOrDefault(n => NodeId.Parse(n).Site != Site) is { } stranger)
+            throw new ArgumentException($"site {Site} was told of the loss of node {stranger} of another site", nameof(nodes));
+        state.State.Recoveries[cause] = new PendingRecovery(nodes.ToList(), reason, time.GetUtcNow());
+        await WriteOrForgetAsync();
+        await StartRecoveriesAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task RecoveryDoneAsync(string cause)
+    {
+        if (!state.State.Recoveries.Remove(cause))
+            return;
+        await state.WriteStateAsync();
+        logger.LogInformation("Site {Site}: every VM lost with {Cause} is recovered", Site, cause);
+        if (state.State.Recoveries.Count == 0)
+            await this.TryUnregisterAsync(RecoveryReminder, logger);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetPendingRecoveriesAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>(state.State.Recoveries.ToDictionary(r => r.Key, r => r.Value.Nodes));
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == RecoveryReminder ? StartRecoveriesAsync() : Task.CompletedTask;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A site that comes back with losses still recorded (its silo died during the walk) takes them up at once.
+        if (state.State.Recoveries.Count > 0)
+            StartRecoveriesAsync().Ignore();
+        return Task.CompletedTask;
+    }
+
+    // Each recorded loss is walked by a grain of its own, not here: the walk calls VEs, whose placement asks this site
+    // for loads. Not awaited, for the same reason; the walker acknowledges with RecoveryDoneAsync.
+    private async Task StartRecoveriesAsync()
+    {
+        foreach (var (cause, pending) in state.State.Recoveries)
+            GrainFactory.GetGrain<INodeLossRecoveryGrain>($"{Site}|{cause}").RunAsync(pending.Nodes, pending.Reason).Ignore();
+        if (state.State.Recoveries.Count > 0)
+            await this.TryRegisterAsync(RecoveryReminder, RecoveryRetry, logger);
+    }
+
+    // Not stored (the database is down): this activation goes, so the next report reloads the stored state and gets
+    // the lost nodes — kept in memory only, the death would count as reported and its VMs never recover.
+    private async Task WriteOrForgetAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private Task PublishNeighboursAsync(string cause, IEnumerable<string>? unreachable = null)

@@ -12,4 +12,14 @@ public sealed class SiteState
 
     /// <summary>Silos whose death this site already handled, so every silo may report it without duplicates.</summary>
     [Id(2)] public HashSet<string> DeadSilos { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Losses whose VMs are not all recovered yet, by cause (a dead silo, a lost node).</summary>
+    [Id(3)] public Dictionary<string, PendingRecovery> Recoveries { get; set; } = new(StringComparer.Ordinal);
 }
+
+/// <summary>Nodes lost for one cause, until every VE with a VM on them has been recovered.</summary>
+/// <param name="Nodes">The lost nodes' full ids.</param>
+/// <param name="Reason">Why they are lost, for the VMs' records.</param>
+/// <param name="Since">When the loss was recorded.</param>
+[GenerateSerializer, Immutable, Alias("discovery.pending-recovery")]
+public sealed record PendingRecovery([property: Id(0)] IReadOnlyList<string> Nodes, [property: Id(1)] string Reason, [property: Id(2)] DateTimeOffset Since);

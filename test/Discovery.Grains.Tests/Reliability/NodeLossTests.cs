@@ -4,6 +4,7 @@ using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Grains.Hypervisors;
+using Discovery.Grains.Reliability;
 using Discovery.Testing;
 using Discovery.Testing.Cluster;
 using Discovery.Testing.Events;
@@ -74,6 +75,34 @@ public sealed class NodeLossTests(SiteClusterFixture fixture)
         var web = fixture.Client.GetGrain<IVmGrain>($"ops-{_test}/shop/web");
         await Eventually.HoldsAsync(async () => (await web.GetInfoAsync()) is { State: VmState.Running } info && info.Node == b,
             $"web to run again on {b}");
+    }
+
+    // Whoever notices a loss (a silo watching membership, a node agent) only records it with the site, then may die:
+    // the site drives the recovery to its end and forgets the loss only then.
+    [Fact]
+    public async Task A_loss_recorded_with_the_site_is_recovered_by_the_site_alone_and_then_forgotten()
+    {
+        var (a, b, ve) = await DeployAsync();
+        var site = fixture.Client.GetGrain<ISiteRecoveryGrain>("rennes");
+        var cause = $"test {_test}";
+        // Out of placement's reach, as a lost node is (its agent still answers here, unlike a really lost one).
+        await fixture.Client.GetGrain<INodeGrain>(a).SetStatusAsync(NodeStatus.Maintenance);
+
+        await site.RecoverLostNodesAsync(cause, [a], "the test's reporter recorded it and died");
+
+        var web = fixture.Client.GetGrain<IVmGrain>($"ops-{_test}/shop/web");
+        await Eventually.HoldsAsync(async () => (await web.GetInfoAsync()) is { State: VmState.Running } info && info.Node == b,
+            $"web to run again on {b}");
+        // The unprotected VM's domain still runs on a (only the test said a was lost): the VM refuses to be failed.
+        var batch = await fixture.Client.GetGrain<IVmGrain>($"ops-{_test}/shop/batch").GetInfoAsync();
+        Assert.Equal((VmState.Running, a), (batch.State, batch.Node));
+        await Eventually.HoldsAsync(async () => !(await site.GetPendingRecoveriesAsync()).ContainsKey(cause), "the site to forget the recovered loss");
+        // Recorded again by a late reporter: the walk runs again and finds nothing left to do.
+        await site.RecoverLostNodesAsync(cause, [a], "reported twice");
+        Assert.Equal(1, (await web.GetInfoAsync()).Generation);
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => site.RecoverLostNodesAsync($"other {_test}", ["lyon/x"], "wrong site"));
+        Assert.Contains("site rennes was told of the loss of node lyon/x of another site", refused.Message);
+        Assert.Equal(b, (await ve.LocateAsync()).Vms.Single(v => v.Vm == "web").Node);
     }
 
     [Fact]
