@@ -4,7 +4,7 @@
 # TUN devices, since the kernel here has no netem). Run as root. See deployment/emulate/README.md.
 #
 #   emulate.sh up     [--name N] [--topology FILE] [--sites a,b,c | --count N] [--nodes K] [--rate-mbps R]
-#                     [--delay-scale S] [--locality-interval T] [--start-timeout SECONDS]
+#                     [--rate-scale F] [--delay-scale S] [--locality-interval T] [--start-timeout SECONDS]
 #   emulate.sh down   [--name N]            stop every process of the backbone and delete its namespaces
 #   emulate.sh status [--name N]
 #   emulate.sh exec   [--name N] SITE CMD…  run CMD in a site's namespace (SITE: its name or index)
@@ -23,7 +23,7 @@ state_root=${DISCOVERY_EMULATE_STATE:-/tmp/discovery-emulate}
 name=emu
 topology=/work/shared/data/topology/grid5000/grid5000_sites.csv
 [ -f "$topology" ] || topology="$repo/../shared/data/topology/grid5000/grid5000_sites.csv"
-sites="" count=3 nodes=2 rate=100 scale=1 interval=00:00:02 wait=0 max_error="" start_timeout=300
+sites="" count=3 nodes=2 rate=100 rate_scale=0.01 scale=1 interval=00:00:02 wait=0 max_error="" start_timeout=300
 
 die() { echo "emulate: $*" >&2; exit 1; }
 
@@ -37,6 +37,7 @@ while (($#)); do
     --count) count=$2; shift 2 ;;
     --nodes) nodes=$2; shift 2 ;;
     --rate-mbps) rate=$2; shift 2 ;;
+    --rate-scale) rate_scale=$2; shift 2 ;;
     --delay-scale) scale=$2; shift 2 ;;
     --locality-interval) interval=$2; shift 2 ;;
     --wait) wait=$2; shift 2 ;;
@@ -112,7 +113,7 @@ up() {
   chmod o+x "$state_root" "$state"  # PostgreSQL runs as its own user and must reach its data directory
   local choice=(--count "$count"); [ -n "$sites" ] && choice=(--sites "$sites")
   dotnet "$emulator" plan --name "$name" --topology "$topology" "${choice[@]}" --nodes "$nodes" \
-    --rate-mbps "$rate" --delay-scale "$scale" --out "$state" >"$state/sites"
+    --rate-mbps "$rate" --rate-scale "$rate_scale" --delay-scale "$scale" --out "$state" >"$state/sites"
   trap 'echo "emulate: up failed; tearing down" >&2; down >&2' EXIT
 
   ip netns add "$hub"

@@ -22,7 +22,7 @@ internal static class PlanCommand
         try
         {
             plan = EmulatedBackbone.Plan(arguments.Required("name"), topology, sites,
-                arguments.Number("rate-mbps", 100), arguments.Number("delay-scale", 1));
+                arguments.Number("rate-mbps", 100), arguments.Number("delay-scale", 1), arguments.Number("rate-scale", EmulatedBackbone.DefaultRateScale));
         }
         catch (ArgumentException e)
         {

@@ -1,7 +1,7 @@
 using Discovery.Emulate;
 
 // discovery-emulate: the pieces of deployment/emulate/emulate.sh that are better written in C#.
-//   plan   --name N --topology FILE (--sites a,b,c | --count N) [--rate-mbps R] [--delay-scale S] [--nodes K] --out DIR
+//   plan   --name N --topology FILE (--sites a,b,c | --count N) [--rate-mbps R] [--rate-scale F] [--delay-scale S] [--nodes K] --out DIR
 //   wan    --plan DIR/backbone.json [--ready FILE]      the delaying relay (run in the hub namespace)
 //   coords --plan DIR/backbone.json [--wait SECONDS] [--max-error E]   Vivaldi estimates beside the emulated RTTs
 //   rtt    --targets host:port,… [--count N]          median TCP handshake time from this namespace

@@ -26,7 +26,8 @@ internal static class WanCommand
         }
         var relay = new WanRelay(plan, devices);
         relay.Start();
-        Console.WriteLine($"relaying {plan.Sites.Count} sites at {plan.RateMbps} Mb/s per pair, delays ×{plan.DelayScale}");
+        var rates = plan.RateMbps.SelectMany((row, a) => row.Where((_, b) => a != b)).DefaultIfEmpty(plan.DefaultRateMbps).ToList();
+        Console.WriteLine($"relaying {plan.Sites.Count} sites at {rates.Min():0.##}–{rates.Max():0.##} Mb/s per pair (path capacities ×{plan.RateScale}, else {plan.DefaultRateMbps}), delays ×{plan.DelayScale}");
         if (arguments.Optional("ready") is { } ready)
             File.WriteAllText(ready, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var stop = new ManualResetEventSlim();

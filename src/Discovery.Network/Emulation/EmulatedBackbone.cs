@@ -18,10 +18,24 @@ public sealed record EmulatedSite(string Name, string Namespace, string WanAddre
 /// The plan of an emulated backbone on one machine: which PoPs of a topology become sites, their namespaces and
 /// addresses, and the one-way delay and rate of each site pair. Delay is fibre along the backbone at
 /// <see cref="GeographicWan.FibreMsPerKmOneWay"/> (times <see cref="DelayScale"/>), so the RTT a probe measures
-/// between two sites is what <see cref="GeographicWan"/> models, without access delays and jitter.
+/// between two sites is what <see cref="GeographicWan"/> models, without access delays and jitter. A pair's rate is
+/// its path's capacity in the topology times <see cref="RateScale"/> (a backbone's 10 Gb/s links do not fit through one
+/// machine's relay), or <see cref="DefaultRateMbps"/> where the topology gives no capacity for the path.
 /// </summary>
-public sealed record EmulatedBackbone(string Name, IReadOnlyList<EmulatedSite> Sites, double[][] OneWayDelayMs, double RateMbps, double DelayScale)
+/// <param name="Name">The backbone's name, which prefixes its namespaces.</param>
+/// <param name="Sites">The sites, in index order.</param>
+/// <param name="OneWayDelayMs">Each directed pair's one-way delay [from][to], in ms.</param>
+/// <param name="RateMbps">Each directed pair's rate [from][to], in Mb/s.</param>
+/// <param name="DelayScale">What the fibre delays were multiplied by.</param>
+/// <param name="DefaultRateMbps">The rate of pairs whose path has no known capacity.</param>
+/// <param name="RateScale">What the paths' capacities were multiplied by.</param>
+public sealed record EmulatedBackbone(
+    string Name, IReadOnlyList<EmulatedSite> Sites, double[][] OneWayDelayMs, double[][] RateMbps, double DelayScale,
+    double DefaultRateMbps, double RateScale)
 {
+    /// <summary>What a path's capacity is multiplied by unless told otherwise: 10 Gb/s becomes 100 Mb/s.</summary>
+    public const double DefaultRateScale = 0.01;
+
     /// <summary>The management subnet (bridge): PostgreSQL and the sites' LAN addresses.</summary>
     public const string LanPrefix = "10.99.0.";
 
@@ -66,7 +80,8 @@ public sealed record EmulatedBackbone(string Name, IReadOnlyList<EmulatedSite> S
     /// Plans a backbone named <paramref name="name"/> (the prefix of its namespaces) over the PoPs
     /// <paramref name="siteNames"/> of <paramref name="topology"/>.
     /// </summary>
-    public static EmulatedBackbone Plan(string name, BackboneTopology topology, IReadOnlyList<string> siteNames, double rateMbps, double delayScale = 1)
+    public static EmulatedBackbone Plan(string name, BackboneTopology topology, IReadOnlyList<string> siteNames, double rateMbps, double delayScale = 1,
+        double rateScale = DefaultRateScale)
     {
         if (!IsValidName(name))
             throw new ArgumentException($"backbone name '{name}' must be 1-10 lower-case letters or digits, starting with a letter (it prefixes namespace names)", nameof(name));
@@ -74,8 +89,8 @@ public sealed record EmulatedBackbone(string Name, IReadOnlyList<EmulatedSite> S
             throw new ArgumentException($"between 1 and {MaxSites} sites (got {siteNames.Count})", nameof(siteNames));
         if (siteNames.Distinct().Count() != siteNames.Count)
             throw new ArgumentException($"a site is named twice in {string.Join(", ", siteNames)}", nameof(siteNames));
-        if (rateMbps <= 0 || delayScale < 0)
-            throw new ArgumentException($"rate must be positive and delay scale not negative (got {rateMbps} Mb/s, ×{delayScale})");
+        if (rateMbps <= 0 || delayScale < 0 || rateScale <= 0 || !double.IsFinite(rateScale))
+            throw new ArgumentException($"rate and rate scale must be positive and delay scale not negative (got {rateMbps} Mb/s, rates ×{rateScale}, delays ×{delayScale})");
         var pops = topology.Pops.ToDictionary(p => p.Name);
         var unknown = siteNames.Where(s => !pops.ContainsKey(s)).ToList();
         if (unknown.Count > 0)
@@ -85,7 +100,9 @@ public sealed record EmulatedBackbone(string Name, IReadOnlyList<EmulatedSite> S
             pops[s].Location.Latitude, pops[s].Location.Longitude)).ToList();
         var delay = siteNames.Select(a => siteNames.Select(b =>
             a == b ? 0 : topology.FibreKm(a, b) * GeographicWan.FibreMsPerKmOneWay * delayScale).ToArray()).ToArray();
-        return new EmulatedBackbone(name, sites, delay, rateMbps, delayScale);
+        var rate = siteNames.Select(a => siteNames.Select(b =>
+            a != b && topology.PathBps(a, b) is { } bps ? bps / 1e6 * rateScale : rateMbps).ToArray()).ToArray();
+        return new EmulatedBackbone(name, sites, delay, rate, delayScale, rateMbps, rateScale);
     }
 
     /// <summary>Whether <paramref name="name"/> can prefix namespace and interface names.</summary>

@@ -9,16 +9,32 @@ namespace Discovery.Network.Emulation;
 public sealed class LinkShaper
 {
     private readonly double[][] _delayMs;
-    private readonly double _msPerByte;
+    private readonly double[,] _msPerByte;
     private readonly double[,] _linkFreeAtMs;
 
     /// <summary>Links with one-way delays <paramref name="oneWayDelayMs"/>[from][to] and <paramref name="rateMbps"/> each.</summary>
     public LinkShaper(double[][] oneWayDelayMs, double rateMbps, double maxQueueDelayMs = 200)
+        : this(oneWayDelayMs, oneWayDelayMs.Select(row => row.Select(_ => rateMbps).ToArray()).ToArray(), maxQueueDelayMs)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rateMbps);
+    }
+
+    /// <summary>Links with one-way delays <paramref name="oneWayDelayMs"/>[from][to] and rates <paramref name="rateMbps"/>[from][to].</summary>
+    public LinkShaper(double[][] oneWayDelayMs, double[][] rateMbps, double maxQueueDelayMs = 200)
+    {
+        var n = oneWayDelayMs.Length;
+        if (rateMbps.Length != n || rateMbps.Any(row => row.Length != n) || oneWayDelayMs.Any(row => row.Length != n))
+            throw new ArgumentException($"delays and rates must both be {n}×{n} matrices");
         _delayMs = oneWayDelayMs;
-        _msPerByte = 8.0 / (rateMbps * 1000.0);
-        _linkFreeAtMs = new double[oneWayDelayMs.Length, oneWayDelayMs.Length];
+        _msPerByte = new double[n, n];
+        for (var from = 0; from < n; from++)
+            for (var to = 0; to < n; to++)
+            {
+                var rate = rateMbps[from][to];
+                if (from != to && !(rate > 0 && double.IsFinite(rate)))
+                    throw new ArgumentOutOfRangeException(nameof(rateMbps), rate, $"the rate from site {from} to site {to} must be positive");
+                _msPerByte[from, to] = from == to ? 0 : 8.0 / (rate * 1000.0);
+            }
+        _linkFreeAtMs = new double[n, n];
         MaxQueueDelayMs = maxQueueDelayMs;
     }
 
@@ -34,7 +50,7 @@ public sealed class LinkShaper
         var start = Math.Max(nowMs, _linkFreeAtMs[from, to]);
         if (start - nowMs > MaxQueueDelayMs)
             return null;
-        var sent = start + bytes * _msPerByte;
+        var sent = start + bytes * _msPerByte[from, to];
         _linkFreeAtMs[from, to] = sent;
         return sent + _delayMs[from][to];
     }

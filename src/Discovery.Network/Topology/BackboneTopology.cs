@@ -12,7 +12,9 @@ public sealed record Pop(string Name, string Label, GeoPoint Location);
 /// <summary>
 /// A backbone: PoPs with locations and the fibre links between them, read from an Internet Topology Zoo GraphML file or
 /// a CSV list of sites. Fibre distances follow the links (shortest path, link length = great circle); PoPs the links do
-/// not connect are assumed joined by a path <see cref="UnlinkedStretch"/> times the great circle.
+/// not connect are assumed joined by a path <see cref="UnlinkedStretch"/> times the great circle. Where the file gives
+/// links' capacities (Topology Zoo's <c>LinkSpeedRaw</c>, in bit/s), a pair's rate is the smallest capacity along that
+/// shortest path.
 /// </summary>
 public sealed class BackboneTopology
 {
@@ -20,13 +22,14 @@ public sealed class BackboneTopology
     public const double UnlinkedStretch = 1.5;
 
     private readonly double[,] _fibreKm;
+    private readonly double?[,] _pathBps;
     private readonly Dictionary<string, int> _index;
 
-    private BackboneTopology(IReadOnlyList<Pop> pops, IEnumerable<(int A, int B)> links)
+    private BackboneTopology(IReadOnlyList<Pop> pops, IEnumerable<(int A, int B, double? Bps)> links)
     {
         Pops = pops;
         _index = pops.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i);
-        _fibreKm = ShortestPaths(pops, links.ToList());
+        (_fibreKm, _pathBps) = ShortestPaths(pops, links.ToList());
     }
 
     /// <summary>The PoPs, in file order.</summary>
@@ -34,6 +37,12 @@ public sealed class BackboneTopology
 
     /// <summary>Fibre distance between two PoPs along the backbone, in km.</summary>
     public double FibreKm(string a, string b) => _fibreKm[_index[a], _index[b]];
+
+    /// <summary>
+    /// The capacity of the path between two PoPs in bit/s: the smallest link capacity along the shortest fibre path;
+    /// null when the PoPs are not linked, or a link on that path has no known capacity.
+    /// </summary>
+    public double? PathBps(string a, string b) => _pathBps[_index[a], _index[b]];
 
     /// <summary>
     /// Loads a topology: GraphML (Topology Zoo keys <c>label</c>, <c>Latitude</c>, <c>Longitude</c>) or CSV with a
@@ -47,11 +56,15 @@ public sealed class BackboneTopology
     {
         var doc = XDocument.Load(path);
         XNamespace ns = doc.Root!.Name.Namespace;
-        var keys = doc.Root.Elements(ns + "key")
-            .Where(k => (string?)k.Attribute("for") == "node")
+        Dictionary<string, string> Keys(string of) => doc.Root.Elements(ns + "key")
+            .Where(k => (string?)k.Attribute("for") == of)
             .ToDictionary(k => (string)k.Attribute("attr.name")!, k => (string)k.Attribute("id")!);
-        string? Data(XElement node, string name) =>
-            keys.TryGetValue(name, out var id) ? node.Elements(ns + "data").FirstOrDefault(d => (string?)d.Attribute("key") == id)?.Value : null;
+        var (keys, edgeKeys) = (Keys("node"), Keys("edge"));
+        string? Value(Dictionary<string, string> known, XElement element, string name) =>
+            known.TryGetValue(name, out var id) ? element.Elements(ns + "data").FirstOrDefault(d => (string?)d.Attribute("key") == id)?.Value : null;
+        string? Data(XElement node, string name) => Value(keys, node, name);
+        double? Capacity(XElement edge) =>
+            double.TryParse(Value(edgeKeys, edge, "LinkSpeedRaw"), CultureInfo.InvariantCulture, out var bps) && bps > 0 ? bps : null;
 
         var pops = new List<Pop>();
         var byId = new Dictionary<string, int>();
@@ -67,9 +80,9 @@ public sealed class BackboneTopology
             pops.Add(new Pop(name, label, new GeoPoint(lat, lon)));
         }
         var links = doc.Descendants(ns + "edge")
-            .Select(e => ((string)e.Attribute("source")!, (string)e.Attribute("target")!))
-            .Where(e => byId.ContainsKey(e.Item1) && byId.ContainsKey(e.Item2))
-            .Select(e => (byId[e.Item1], byId[e.Item2]));
+            .Select(e => (Source: (string)e.Attribute("source")!, Target: (string)e.Attribute("target")!, Bps: Capacity(e)))
+            .Where(e => byId.ContainsKey(e.Source) && byId.ContainsKey(e.Target))
+            .Select(e => (byId[e.Source], byId[e.Target], e.Bps));
         return pops.Count > 0 ? new BackboneTopology(pops, links) : throw new InvalidDataException($"{path}: no node with a latitude and longitude");
     }
 
@@ -136,27 +149,41 @@ public sealed class BackboneTopology
         return unique;
     }
 
-    private static double[,] ShortestPaths(IReadOnlyList<Pop> pops, List<(int A, int B)> links)
+    // Floyd–Warshall on fibre length, carrying each path's bottleneck capacity along (null: a link of unknown
+    // capacity is on it). Of two parallel links, the shorter is the path; of two equally long, the faster.
+    private static (double[,] Km, double?[,] Bps) ShortestPaths(IReadOnlyList<Pop> pops, List<(int A, int B, double? Bps)> links)
     {
         var n = pops.Count;
         var d = new double[n, n];
+        var bps = new double?[n, n];
         for (var i = 0; i < n; i++)
             for (var j = 0; j < n; j++)
                 d[i, j] = i == j ? 0 : double.PositiveInfinity;
-        foreach (var (a, b) in links)
+        foreach (var (a, b, capacity) in links)
         {
+            if (a == b)
+                continue;
             var km = pops[a].Location.DistanceKmTo(pops[b].Location);
-            d[a, b] = d[b, a] = Math.Min(d[a, b], km);
+            if (km < d[a, b] || km == d[a, b] && Faster(capacity, bps[a, b]))
+            {
+                d[a, b] = d[b, a] = km;
+                bps[a, b] = bps[b, a] = capacity;
+            }
         }
         for (var k = 0; k < n; k++)
             for (var i = 0; i < n; i++)
                 for (var j = 0; j < n; j++)
                     if (d[i, k] + d[k, j] < d[i, j])
+                    {
                         d[i, j] = d[i, k] + d[k, j];
+                        bps[i, j] = bps[i, k] is { } first && bps[k, j] is { } second ? Math.Min(first, second) : null;
+                    }
         for (var i = 0; i < n; i++)
             for (var j = 0; j < n; j++)
                 if (double.IsPositiveInfinity(d[i, j]))
                     d[i, j] = pops[i].Location.DistanceKmTo(pops[j].Location) * UnlinkedStretch;
-        return d;
+        return (d, bps);
     }
+
+    private static bool Faster(double? candidate, double? current) => candidate is { } c && (current is not { } k || c > k);
 }

@@ -58,7 +58,46 @@ public sealed class EmulatedBackboneTests
         var back = EmulatedBackbone.FromJson(plan.ToJson());
         Assert.Equal(plan.Sites, back.Sites);
         Assert.Equal(plan.RttMs(1, 2), back.RttMs(1, 2));
-        Assert.Equal((50.0, 3.0, "t3"), (back.RateMbps, back.DelayScale, back.Name));
+        Assert.Equal((50.0, 3.0, "t3"), (back.RateMbps[0][1], back.DelayScale, back.Name));
+    }
+
+    [Fact]
+    public void Pair_rates_are_the_topologys_path_capacities_scaled_and_the_default_where_it_has_none()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"backbone-{Guid.NewGuid():N}.graphml");
+        File.WriteAllText(path, """
+            <?xml version="1.0" encoding="utf-8"?>
+            <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+              <key attr.name="label" attr.type="string" for="node" id="d1" />
+              <key attr.name="Latitude" attr.type="double" for="node" id="d2" />
+              <key attr.name="Longitude" attr.type="double" for="node" id="d3" />
+              <key attr.name="LinkSpeedRaw" attr.type="double" for="edge" id="e1" />
+              <graph edgedefault="undirected">
+                <node id="0"><data key="d1">Paris</data><data key="d2">48.8566</data><data key="d3">2.3522</data></node>
+                <node id="1"><data key="d1">Lyon</data><data key="d2">45.7640</data><data key="d3">4.8357</data></node>
+                <node id="2"><data key="d1">Brest</data><data key="d2">48.39</data><data key="d3">-4.49</data></node>
+                <edge source="0" target="1"><data key="e1">2500000000.0</data></edge>
+              </graph>
+            </graphml>
+            """);
+        BackboneTopology topology;
+        try
+        {
+            topology = BackboneTopology.Load(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        var plan = EmulatedBackbone.Plan("t6", topology, ["paris", "lyon", "brest"], rateMbps: 40, rateScale: 0.01);
+
+        Assert.Equal(25, plan.RateMbps[0][1], precision: 9);  // 2.5 Gb/s × 0.01
+        Assert.Equal(25, plan.RateMbps[1][0], precision: 9);
+        Assert.Equal(40, plan.RateMbps[0][2]);                // Brest is linked to nothing: the default
+        Assert.Equal(40, EmulatedBackbone.FromJson(plan.ToJson()).RateMbps[2][1]);
+        var refused = Assert.Throws<ArgumentException>(() => EmulatedBackbone.Plan("t7", topology, ["paris"], rateMbps: 40, rateScale: 0));
+        Assert.Contains("rate scale must be positive", refused.Message);
     }
 
     [Theory]

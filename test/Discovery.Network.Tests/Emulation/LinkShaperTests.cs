@@ -57,4 +57,15 @@ public sealed class LinkShaperTests
             last = arrival;
         }
     }
+
+    [Fact]
+    public void Each_directed_pair_serialises_at_its_own_rate()
+    {
+        // 8 Mb/s is one byte per µs; 80 Mb/s ten bytes per µs.
+        var shaper = new LinkShaper([[0, 0], [0, 0]], new[] { new double[] { 0, 8 }, new double[] { 80, 0 } });
+
+        Assert.Equal(1.0, shaper.Admit(0, 1, 1000, nowMs: 0)!.Value, precision: 9);
+        Assert.Equal(0.1, shaper.Admit(1, 0, 1000, nowMs: 0)!.Value, precision: 9);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LinkShaper([[0, 0], [0, 0]], new[] { new double[] { 0, 0 }, new double[] { 8, 0 } }));
+    }
 }
