@@ -257,6 +257,20 @@ public sealed class VeGrain(
         return lost.Count;
     }
 
+    /// <inheritdoc />
+    public async Task VmFailedAsync(string vm, string node, string reason)
+    {
+        // Only a protected VM still recorded on that node, and not already waiting (this VE reports its waiting VMs
+        // failed itself, which comes back here).
+        if (R.Spec is not { } spec || R.Nodes.GetValueOrDefault(vm) != node || R.AwaitingCapacity.ContainsKey(vm)
+            || spec.Instances().Where(i => i.Vm == vm).Select(i => i.Template.Ha).FirstOrDefault() != HaMode.Restart)
+            return;
+        logger.LogWarning("VE {Ve}: protected VM {Vm} failed on {Node} ({Reason}); restarting it", Id, vm, node, reason);
+        R.AwaitingCapacity[vm] = $"it failed on {node}: {reason}";
+        await record.WriteStateAsync();
+        await RestartAwaitingAsync();
+    }
+
     // Places the protected VMs that lost their node as a relocation would (every constraint, nearest the requester
     // first, the VE's other VMs where they are) and starts each on its new node. What finds no node stays in
     // AwaitingCapacity, marked failed with the reason, and is tried again on a timer: never dropped.

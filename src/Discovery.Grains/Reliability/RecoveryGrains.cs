@@ -11,6 +11,14 @@ public interface IVeRecoveryGrain : IGrainWithStringKey
     /// returns how many VMs were on those nodes.
     /// </summary>
     Task<int> RecoverAsync(IReadOnlyList<string> lostNodes, string reason);
+
+    /// <summary>
+    /// VM <paramref name="vm"/> (its name in the VE) failed on <paramref name="node"/>, which lives on: its domain
+    /// crashed or disappeared. A protected VM restarts (elsewhere if placement says so); others stay failed. One-way:
+    /// the VM tells it while the VE may be waiting on that VM.
+    /// </summary>
+    [OneWay]
+    Task VmFailedAsync(string vm, string node, string reason);
 }
 
 /// <summary>A VM's side of recovery (silo-internal).</summary>

@@ -77,6 +77,31 @@ public sealed class NodeLossTests(SiteClusterFixture fixture)
             $"web to run again on {b}");
     }
 
+    // The node lives on, its hypervisor lost the domains (a crash, or an operator with virsh): the agent's reconciliation
+    // reports them, the protected VM comes back as a new generation, the other stays failed with the reason.
+    [Fact]
+    public async Task A_protected_vm_whose_domain_vanished_from_a_live_node_restarts_and_an_unprotected_one_stays_failed()
+    {
+        var (a, _, ve) = await DeployAsync();
+        var node = fixture.Client.GetGrain<INodeGrain>(a);
+        foreach (var vm in new[] { "web", "batch" })
+        {
+            // Behind the agent's back: the domain goes, the reservation stays.
+            await node.EvictAsync($"ops-{_test}/shop/{vm}");
+            await node.AdmitAsync($"ops-{_test}/shop/{vm}", new VmSpec(1, 512), defineDomain: false);
+        }
+
+        Assert.Equal(2, await node.ReconcileAsync());
+
+        var web = fixture.Client.GetGrain<IVmGrain>($"ops-{_test}/shop/web");
+        await Eventually.HoldsAsync(async () => (await web.GetInfoAsync()) is { State: VmState.Running, Generation: 1 },
+            "web to run again as generation 1");
+        var batch = fixture.Client.GetGrain<IVmGrain>($"ops-{_test}/shop/batch");
+        await Eventually.HoldsAsync(async () => (await batch.GetInfoAsync()).State == VmState.Failed, "batch to be failed");
+        Assert.Contains("disappeared", (await batch.GetInfoAsync()).Failure);
+        Assert.Equal(VeStatus.Degraded, (await ve.LocateAsync()).Status);
+    }
+
     // Whoever notices a loss (a silo watching membership, a node agent) only records it with the site, then may die:
     // the site drives the recovery to its end and forgets the loss only then.
     [Fact]
