@@ -86,7 +86,7 @@ public sealed class VeGrain(
             throw new InvalidVeSpecException($"VE {Id}: {string.Join("; ", problems)}");
         R.Spec = spec;
         R.Status = VeStatus.Configured;
-        await record.WriteStateAsync();
+        await WriteRecordAsync();
         await Directory.AddAsync(Id.ToString());
         return await LocateAsync();
     });
@@ -115,7 +115,7 @@ public sealed class VeGrain(
         R.Requester = requester;
         foreach (var (vm, candidate) in plan)
             R.Nodes[vm] = candidate.Host.Node;
-        await record.WriteStateAsync();
+        await WriteRecordAsync();
 
         var done = total / 2;
         try
@@ -132,12 +132,12 @@ public sealed class VeGrain(
             await RemoveVmsAsync(plan.Keys);
             R.Nodes.Clear();
             R.Requester = null;
-            await record.WriteStateAsync();
+            await WriteRecordAsync();
             await Quota.ReleaseAsync(Id.ToString());
             throw new PlacementFailedException($"VE {Id}: a VM failed to start, nothing is left deployed: {e.Message}");
         }
         R.Status = VeStatus.Running;
-        await record.WriteStateAsync();
+        await WriteRecordAsync();
         logger.LogInformation("VE {Ve} deployed near {Requester}: {Placement}", Id, requester, string.Join(", ", plan.Select(p => $"{p.Key}@{p.Value.Host.Node}")));
         return await LocateAsync();
     });
@@ -194,7 +194,7 @@ public sealed class VeGrain(
                 await Vm(name).MigrateAsync(candidate.Host.Node);
                 moved.Add((name, from));
                 R.Nodes[name] = candidate.Host.Node;
-                await record.WriteStateAsync();
+                await WriteRecordAsync();
                 await ProgressAsync("relocate", moved.Count, total, $"{name} moved from {from} to {candidate.Host.Node}");
             }
         }
@@ -206,11 +206,11 @@ public sealed class VeGrain(
                 await Vm(name).MigrateAsync(from);
                 R.Nodes[name] = from;
             }
-            await record.WriteStateAsync();
+            await WriteRecordAsync();
             throw new PlacementFailedException($"VE {Id}: relocation failed and was undone: {e.Message}");
         }
         R.Requester = requester;
-        await record.WriteStateAsync();
+        await WriteRecordAsync();
         return await LocateAsync();
     });
 
@@ -232,7 +232,7 @@ public sealed class VeGrain(
         await RequirePolicyAsync("move", vm, node, spec.Instances().First(i => i.Vm == vm).Template.Image);
         await Vm(vm).MigrateAsync(node);
         R.Nodes[vm] = node;
-        await record.WriteStateAsync();
+        await WriteRecordAsync();
         await ProgressAsync("move", 1, 1, $"{vm} moved from {from} to {node}");
         return await LocateAsync();
     });
@@ -252,7 +252,7 @@ public sealed class VeGrain(
                 await Vm(vm).ReportFailureAsync(node, $"its node was lost: {reason}");
         }
         if (lost.Count > 0)
-            await record.WriteStateAsync();
+            await WriteRecordAsync();
         await RestartAwaitingAsync();
         return lost.Count;
     }
@@ -267,7 +267,7 @@ public sealed class VeGrain(
             return;
         logger.LogWarning("VE {Ve}: protected VM {Vm} failed on {Node} ({Reason}); restarting it", Id, vm, node, reason);
         R.AwaitingCapacity[vm] = $"it failed on {node}: {reason}";
-        await record.WriteStateAsync();
+        await WriteRecordAsync();
         await RestartAwaitingAsync();
     }
 
@@ -297,7 +297,7 @@ public sealed class VeGrain(
                 await Recovery(vm).RestartOnAsync(target, why);
                 R.Nodes[vm] = target;
                 R.AwaitingCapacity.Remove(vm);
-                await record.WriteStateAsync();
+                await WriteRecordAsync();
                 await ProgressAsync("recover", waiting.Count - R.AwaitingCapacity.Count(a => waiting.Contains(a.Key)), waiting.Count, $"{vm} restarted on {target} ({why})");
             }
         }
@@ -339,6 +339,10 @@ public sealed class VeGrain(
     /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == RecoveryReminder ? RestartAwaitingAsync() : Task.CompletedTask;
+
+    // Retried through a database restart; if it still fails, this activation goes, and the request's retry (same id)
+    // runs on what storage holds, not on a state that was never stored (DurableRecord).
+    private Task WriteRecordAsync() => DurableRecord.WriteAsync(record, DeactivateOnIdle, logger, $"VE {Id}");
 
     private IVmRecoveryGrain Recovery(string vm) => GrainFactory.GetGrain<IVmRecoveryGrain>(Id.Vm(vm).Value);
 
@@ -473,7 +477,7 @@ public sealed class VeGrain(
             await ProgressAsync(operation, ++done, R.Nodes.Count, $"{vm}: {operation} done");
         }
         R.Status = to;
-        await record.WriteStateAsync();
+        await WriteRecordAsync();
         return await LocateAsync();
     }
 
@@ -561,7 +565,7 @@ public sealed class VeGrain(
         R.Requests.Add(request);
         if (R.Requests.Count > options.Value.RememberedRequests)
             R.Requests.RemoveAt(0);
-        await record.WriteStateAsync();
+        await WriteRecordAsync();
     }
 
     private static Exception Rebuild(CompletedRequest done) => done.ErrorKind switch

@@ -358,35 +358,8 @@ public sealed class VmGrain(
         await this.PublishAsync(new VmStateChanged(SiteOfNode(), time.GetUtcNow(), Id.Value, R.Node, from, to, detail), logger);
     }
 
-    // A database restart takes seconds. A transition already done on a hypervisor must not stay unrecorded (a VM
-    // left Migrating, reserved on two nodes, was found by the chaos suite after a PostgreSQL restart), so the write is
-    // tried again for a while. If it still fails, this activation goes: the next call reloads what storage holds
-    // rather than trust a state that was never stored.
-    private async Task WriteRecordAsync()
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await record.WriteStateAsync();
-                return;
-            }
-            catch (Exception e) when (e is not (OutOfMemoryException or Orleans.Storage.InconsistentStateException))
-            {
-                if (attempt >= RecordWriteAttempts)
-                {
-                    DeactivateOnIdle();
-                    throw;
-                }
-                logger.LogWarning("VM {Vm}: writing its record failed ({Reason}); trying again", Id, e.GetBaseException().Message);
-                await Task.Delay(RecordWriteBackoff * attempt);
-            }
-        }
-    }
-
-    // 1 + 2 + 3 + 4 + 5 s: longer than a database restart, shorter than the 30 s a caller waits for an answer.
-    private const int RecordWriteAttempts = 6;
-    private static readonly TimeSpan RecordWriteBackoff = TimeSpan.FromSeconds(1);
+    // Retried through a database restart; if it still fails, this activation goes (DurableRecord).
+    private Task WriteRecordAsync() => DurableRecord.WriteAsync(record, DeactivateOnIdle, logger, $"VM {Id}");
 
     private string SiteOfNode() => R.Node is { } node ? NodeId.Parse(node).Site : "unplaced";
 
