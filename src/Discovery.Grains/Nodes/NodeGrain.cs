@@ -38,7 +38,7 @@ public sealed class NodeGrain(
     private const string WakeUpReminder = "wake-up";
     private static readonly TimeSpan WakeUpPeriod = TimeSpan.FromMinutes(5);
     private DateTimeOffset? _lastReconciled;
-    private bool _wakeUpMissing; // the reminder service refused it at registration: the reconciliation timer retries
+    private IGrainTimer? _wakeUpRegistration; // until the reminder service took the wake-up reminder
 
     private NodeId Id => NodeId.Parse(this.GetPrimaryKeyString());
 
@@ -88,7 +88,7 @@ public sealed class NodeGrain(
             await state.WriteStateAsync();
         }
         _uri = uri;
-        _wakeUpMissing = !await this.TryRegisterAsync(WakeUpReminder, WakeUpPeriod, logger);
+        RegisterWakeUpReminder();
         StartReconciling();
         ReportLoad();
         await Locality.StartAsync();
@@ -515,14 +515,21 @@ public sealed class NodeGrain(
         return state.State.Vms.ContainsKey(vm) ? id : throw new VmTransitionException($"VM {vm} is not on node {Id}");
     }
 
-    private void StartReconciling() =>
-        this.RegisterGrainTimer(async _ =>
+    // In the background, on a timer that interleaves: a reminder service still loading makes each registration wait up
+    // to 20 s before it refuses, and a node must neither answer its registration that late nor stop answering calls
+    // meanwhile (10,000 agents registering on 100 silos waited exactly that). Tried again every reconciliation interval.
+    private void RegisterWakeUpReminder() =>
+        _wakeUpRegistration ??= this.RegisterGrainTimer(async () =>
         {
-            if (_wakeUpMissing && state.State.Status != NodeStatus.Down)
-                _wakeUpMissing = !await this.TryRegisterAsync(WakeUpReminder, WakeUpPeriod, logger);
-            await ReconcileAsync();
-            ReportLoad();
-        }, new GrainTimerCreationOptions(options.Value.ReconcileInterval, options.Value.ReconcileInterval) { KeepAlive = true });
+            if (state.State.Status == NodeStatus.Down || await this.TryRegisterAsync(WakeUpReminder, WakeUpPeriod, logger))
+            {
+                _wakeUpRegistration?.Dispose();
+                _wakeUpRegistration = null;
+            }
+        }, new GrainTimerCreationOptions(TimeSpan.Zero, options.Value.ReconcileInterval) { Interleave = true, KeepAlive = true });
+
+    private void StartReconciling() =>
+        this.RegisterGrainTimer(async _ => { await ReconcileAsync(); ReportLoad(); }, new GrainTimerCreationOptions(options.Value.ReconcileInterval, options.Value.ReconcileInterval) { KeepAlive = true });
 
     private NodeInfo Info()
     {

@@ -18,7 +18,7 @@ public sealed class RefusingRemindersFixture : SiteClusterFixture
 
     protected override void ConfigureSilo(string site, ISiloBuilder silo)
     {
-        silo.Services.Configure<HypervisorOptions>(o => o.ReconcileInterval = TimeSpan.FromSeconds(1));
+        silo.Services.Configure<HypervisorOptions>(o => o.ReconcileInterval = TimeSpan.FromSeconds(1)); // also how often the agent asks again
         var table = silo.Services.Last(d => d.ServiceType == typeof(IReminderTable));
         silo.Services.Remove(table);
         silo.Services.AddSingleton<IReminderTable>(sp => new RefusingReminderTable(Resolve(table, sp)));
@@ -71,6 +71,6 @@ public sealed class ReminderBackstopTests(RefusingRemindersFixture fixture) : IC
 
         await Eventually.HoldsAsync(
             async () => (await reminders.ReadRows(node.GetGrainId())).Reminders.Any(r => r.ReminderName == "wake-up"),
-            "the agent's reconciliation to register the refused wake-up reminder");
+            "the agent to register the refused wake-up reminder again");
     }
 }
