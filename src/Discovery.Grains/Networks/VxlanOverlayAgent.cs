@@ -40,14 +40,19 @@ public sealed class VxlanOverlayAgent(IOptions<NetworkOptions> options, IOverlay
                 await RunAsync(command);
             _applied[view.Ve] = view.Version;
             if (commands.Count > 0)
-                logger.LogInformation("VE {Ve}: VXLAN {Vni} on this host floods to {Remotes} (view {Version}; {Count} commands)",
-                    view.Ve, view.Vni, OverlayMembership.FloodingOf(members, LocalAddress), view.Version, commands.Count);
+                logger.LogInformation("VE {Ve}: VXLAN {Vni} on this host {Change} (membership {Version}; {Count} commands)",
+                    view.Ve, view.Vni, Describe(members), view.Version, commands.Count);
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    private string Describe(IReadOnlyList<OverlayMember> members) =>
+        members.All(m => m.Underlay != LocalAddress) ? "removed: no VM of the VE left here"
+        : OverlayMembership.FloodingOf(members, LocalAddress) is { Count: > 0 } remotes ? $"floods to {string.Join(", ", remotes)}"
+        : "has no other host to flood to";
 
     private async Task<VxlanHostState> ObserveAsync(int vni)
     {
