@@ -56,6 +56,22 @@ public sealed class VeOverlayTests : IAsyncLifetime
         Assert.True(_cluster.Hosts["lyon"].Has(VxlanOverlay.BridgeName(vni)), "the bridge stays with the VE's libvirt network");
     }
 
+    [Fact]
+    public async Task A_vm_whose_host_cannot_build_the_overlay_is_refused_naming_the_command_and_the_node_does_not_stay_a_member()
+    {
+        var node = $"lyon/r-{_tenant}";
+        await _cluster.Client.GetGrain<INodeGrain>(node).RegisterAsync(new NodeSpec(8, 16384));
+        _cluster.Hosts["lyon"].Refuse = "ip link add vx";
+
+        var e = await Assert.ThrowsAsync<HypervisorException>(() =>
+            _cluster.Client.GetGrain<INodeGrain>(node).AdmitAsync($"{_tenant}/lab/web", new VmSpec(1, 512)));
+
+        Assert.Contains("VXLAN overlay of VE", e.Message);
+        Assert.Contains("Operation not permitted", e.Message);
+        Assert.Empty((await _cluster.Client.GetGrain<INodeGrain>(node).GetInfoAsync()).Vms ?? []);
+        Assert.Empty((await _cluster.Client.GetGrain<IVeOverlayGrain>($"{_tenant}/lab").GetViewAsync()).Members);
+    }
+
     private const string Lyon = "10.98.0.11", Rennes = "10.98.0.12";
 
     private static async Task<List<(string, string)>> MembersAsync(IVeOverlayGrain overlay) =>
@@ -69,7 +85,7 @@ public sealed class VeOverlayTests : IAsyncLifetime
 
     private sealed class OverlayCluster : SiteClusterFixture
     {
-        public readonly ConcurrentDictionary<string, FakeHost> Hosts = new();
+        public readonly ConcurrentDictionary<string, FakeOverlayHost> Hosts = new();
 
         protected override void ConfigureSilo(string site, ISiloBuilder silo)
         {
@@ -79,70 +95,7 @@ public sealed class VeOverlayTests : IAsyncLifetime
                 o.Overlay = OverlayKind.Vxlan;
                 o.OverlayLocalAddress = site switch { "lyon" => Lyon, "rennes" => Rennes, _ => "10.98.0.10" };
             });
-            silo.Services.AddSingleton<IOverlayCommandRunner>(Hosts.GetOrAdd(site, _ => new FakeHost()));
+            silo.Services.AddSingleton<IOverlayCommandRunner>(Hosts.GetOrAdd(site, _ => new FakeOverlayHost()));
         }
-    }
-
-    /// <summary>A host's links and forwarding entries, read and changed by the agents' ip and bridge commands as the kernel would.</summary>
-    private sealed class FakeHost : IOverlayCommandRunner
-    {
-        private readonly Dictionary<string, string?> _links = []; // device -> master
-        private readonly Dictionary<string, HashSet<IPAddress>> _floods = [];
-
-        public bool Has(string device)
-        {
-            lock (this)
-                return _links.ContainsKey(device);
-        }
-
-        public HashSet<IPAddress> FloodTargets(string device)
-        {
-            lock (this)
-                return _floods.TryGetValue(device, out var f) ? [.. f] : [];
-        }
-
-        public Task<OverlayCommandResult> RunAsync(OverlayCommand command, CancellationToken cancellationToken = default)
-        {
-            lock (this)
-                return Task.FromResult(Run(command.Program, command.Arguments.ToList()));
-        }
-
-        private OverlayCommandResult Run(string program, List<string> a)
-        {
-            var ok = new OverlayCommandResult(0, "", "");
-            var command = $"{program} {string.Join(' ', a)}";
-            OverlayCommandResult Fail(string error) => new(1, "", $"{error} ({command})");
-            switch (program, a[0], a[1], a[2])
-            {
-                case ("ip", "-o", "link", "show"):
-                    return _links.TryGetValue(a[4], out var master)
-                        ? ok with { Output = $"9: {a[4]}: <UP> mtu 1450{(master is null ? "" : $" master {master}")} state UP\n" }
-                        : Fail($"Device \"{a[4]}\" does not exist.");
-                case ("bridge", "fdb", "show", _):
-                    return _links.ContainsKey(a[3])
-                        ? ok with { Output = string.Concat(FloodsOf(a[3]).Select(d => $"00:00:00:00:00:00 dst {d} self permanent\n")) }
-                        : Fail("Cannot find device");
-                case ("ip", "link", "add", _):
-                    return _links.TryAdd(a[2], null) ? ok : Fail("RTNETLINK answers: File exists");
-                case ("ip", "link", "del", _):
-                    _floods.Remove(a[2]);
-                    return _links.Remove(a[2]) ? ok : Fail("Cannot find device");
-                case ("ip", "link", "set", _):
-                    if (!_links.ContainsKey(a[2]) || a.IndexOf("master") is var at && at > 0 && !_links.ContainsKey(a[at + 1]))
-                        return Fail("Cannot find device");
-                    if (at > 0)
-                        _links[a[2]] = a[at + 1];
-                    return ok;
-                case ("bridge", "fdb", "append", _):
-                    return !_links.ContainsKey(a[4]) ? Fail("Cannot find device")
-                        : FloodsOf(a[4]).Add(IPAddress.Parse(a[6])) ? ok : Fail("appended twice");
-                case ("bridge", "fdb", "del", _):
-                    return FloodsOf(a[4]).Remove(IPAddress.Parse(a[6])) ? ok : Fail("no such entry");
-                default:
-                    return Fail("unexpected command");
-            }
-        }
-
-        private HashSet<IPAddress> FloodsOf(string device) => _floods.TryGetValue(device, out var f) ? f : _floods[device] = [];
     }
 }
