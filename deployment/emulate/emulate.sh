@@ -10,7 +10,7 @@
 #   emulate.sh exec   [--name N] SITE CMD…  run CMD in a site's namespace (SITE: its name or index)
 #   emulate.sh cli    [--name N] ARGS…      the `discovery` command, from the first site's namespace
 #   emulate.sh coords [--name N] [--wait S] [--max-error E]   Vivaldi estimates beside the emulated RTTs
-#   emulate.sh overlay [--name N] VE        a namespace per VM of VE on its site, joined by the VE's VXLAN network
+#   emulate.sh overlay [--name N] VE        a namespace per VM of VE on its site, on the VXLAN network its agents built
 #   emulate.sh exec   [--name N] VE/VM CMD…  … and run CMD as that VM (e.g. ping another VM's address)
 #
 # Environment: DISCOVERY_CONFIGURATION (Release) picks the build to run, DISCOVERY_EMULATE_STATE (/tmp/discovery-emulate)
@@ -141,7 +141,10 @@ up() {
 
   while read -r _ index site ns wan lan; do
     mkdir -p "$state/data/$site"
-    Discovery__Locality__Interval=$interval Discovery__Networks__AttachVms=true ip netns exec "$ns" dotnet "$silo" --site "$site" --clustering postgres \
+    # The node agents build each VE's VXLAN overlay over the site's WAN address, so its frames cross the emulated links.
+    Discovery__Locality__Interval=$interval Discovery__Networks__AttachVms=true \
+      Discovery__Networks__Overlay=Vxlan Discovery__Networks__OverlayLocalAddress=$wan \
+      ip netns exec "$ns" dotnet "$silo" --site "$site" --clustering postgres \
       --connection "$connection" --cluster-id "$name" --address "$wan" --probe tcp \
       --infrastructure "$state/infrastructure.yaml" --data-dir "$state/data/$site" >"$state/logs/$site.log" 2>&1 &
     echo $! >"$state/silo-$site.pid"
@@ -188,9 +191,9 @@ status() {
   tail -n 1 "$state/logs/wan.log" 2>/dev/null | sed 's/^/  wan: /'
 }
 
-# Builds what the node agents would for a VE's network, from its IPAM record (`discovery ve network`): in each site
-# with VMs of the VE, a bridge and a VXLAN device (the VE's VNI, over the site's WAN address, flooding to the other
-# sites of the VE); for each VM, a namespace with a veth on that bridge and the VM's address.
+# Stands in for the VMs of a VE, from its IPAM record (`discovery ve network`): for each VM, a namespace with a veth
+# on the VE's bridge `dv<vni>` in its site's namespace and the VM's address. The bridge, the VXLAN device `vx<vni>`
+# and its flooding entries are the node agents' (Discovery:Networks:Overlay=Vxlan); this only waits for them.
 overlay() {
   local ve=$1 vni prefix plan
   plan=$(ip netns exec "$(site_namespace 0)" dotnet "$(dll src/Discovery.Cli discovery)" --gateway "$(gateways | cut -d, -f1)" \
@@ -198,21 +201,16 @@ overlay() {
   local network; network=$(ip netns exec "$(site_namespace 0)" dotnet "$(dll src/Discovery.Cli discovery)" \
       --gateway "$(gateways | cut -d, -f1)" --cluster-id "$name" -o json ve network "$ve") || die "no network for VE '$ve'"
   read -r vni prefix < <(python3 -c 'import json,sys; n=json.loads(sys.argv[1]); print(n["vni"], n["subnet"].split("/")[1])' "$network")
-  local br="ve$vni" vx="vx$vni"
+  local br="dv$vni" vx="vx$vni"
   # One line per VM: vm site address
   local vms; vms=$(python3 -c 'import json,sys; v=json.loads(sys.argv[1]); n=json.loads(sys.argv[2])
 for vm in v["vms"]:
     if vm.get("site"): print(vm["vm"], vm["site"], n["addresses"][vm["vm"]])' "$plan" "$network")
   [ -n "$vms" ] || die "VE '$ve' has no placed VM"
-  local vm site address ns wan vmns host
+  local vm site address ns vmns host
   while read -r vm site address; do
-    ns=$(site_namespace "$site"); wan=$(site_lines | awk -v s="$site" '$3 == s {print $5}')
-    if ! ip -n "$ns" link show "$vx" >/dev/null 2>&1; then
-      ip -n "$ns" link add "$br" type bridge
-      ip -n "$ns" link set "$br" up
-      ip -n "$ns" link add "$vx" type vxlan id "$vni" local "$wan" dstport 4789
-      ip -n "$ns" link set "$vx" master "$br" up
-    fi
+    ns=$(site_namespace "$site")
+    wait_for 30 "the node agent's VXLAN device $vx on $br in $site" sh -c "ip -n '$ns' -o link show dev '$vx' | grep -q 'master $br'"
     vmns="$name-vm-${ve##*/}-$vm" host="vh$(printf %s "$ve/$vm" | md5sum | cut -c1-8)"
     if ! ip netns list | awk '{print $1}' | grep -qx "$vmns"; then
       ip netns add "$vmns"
@@ -224,7 +222,7 @@ for vm in v["vms"]:
     fi
     echo "$vm on $site: $address (namespace $vmns)"
   done <<<"$vms"
-  # Flooding list: every site of the VE sends broadcast and unknown traffic to every other one (head-end replication).
+  # The agents' flooding lists follow the membership one way: wait until every site of the VE floods to the others.
   local sites_of_ve; sites_of_ve=$(awk '{print $2}' <<<"$vms" | sort -u)
   local a b nsa wanb
   for a in $sites_of_ve; do
@@ -232,8 +230,9 @@ for vm in v["vms"]:
     for b in $sites_of_ve; do
       [ "$a" = "$b" ] && continue
       wanb=$(site_lines | awk -v s="$b" '$3 == s {print $5}')
-      bridge -n "$nsa" fdb show dev "$vx" | grep -q "dst $wanb " || bridge -n "$nsa" fdb append 00:00:00:00:00:00 dev "$vx" dst "$wanb"
+      wait_for 30 "$a's flooding entry towards $b ($wanb)" sh -c "bridge -n '$nsa' fdb show dev '$vx' | grep -q '^00:00:00:00:00:00 dst $wanb '"
     done
+    echo "$a floods VXLAN $vni to: $(bridge -n "$nsa" fdb show dev "$vx" | awk '$1 == "00:00:00:00:00:00" {print $3}' | sort | xargs)"
   done
   echo "VE $ve: VXLAN $vni between $(echo $sites_of_ve)"
 }

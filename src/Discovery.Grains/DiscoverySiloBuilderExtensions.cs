@@ -43,6 +43,8 @@ public static class DiscoverySiloBuilderExtensions
         silo.Services.TryAddSingleton<ChunkScoping>();
         silo.Services.AddOptions<SchedulerOptions>();
         silo.Services.AddOptions<Networks.NetworkOptions>();
+        silo.Services.TryAddSingleton<Networks.IOverlayCommandRunner, Networks.ProcessOverlayCommandRunner>();
+        silo.Services.TryAddSingleton<Networks.VxlanOverlayAgent>();
         silo.Services.TryAddSingleton<Networks.VeNetworkAttacher>();
         silo.Services.TryAddSingleton<SnapshotReader>();
         silo.Services.AddSingleton<SiloDeathWatcher>();

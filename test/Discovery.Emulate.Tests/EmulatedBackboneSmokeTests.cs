@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Discovery.Testing;
 
 namespace Discovery.Emulate.Tests;
 
@@ -67,10 +68,45 @@ public sealed class EmulatedBackboneSmokeTests
         var web2 = network.GetProperty("addresses").GetProperty("web-2").GetString()!;
         Assert.StartsWith("10.", web2);
 
+        var vni = network.GetProperty("vni").GetInt32();
+        var sites = JsonDocument.Parse(await backbone.CliAsync("-o", "json", "ve", "show", "net")).RootElement
+            .GetProperty("vms").EnumerateArray().Select(vm => vm.GetProperty("site").GetString()!).Distinct().ToList();
+        Assert.Equal(2, sites.Count);
+
+        // The node agents built the overlay: each site's VXLAN device floods to the other site's WAN address, and only
+        // there (the second site's entry reaches the first one's agent one-way, a moment after the deploy).
+        foreach (var site in sites)
+        {
+            var other = sites.Single(s => s != site);
+            var otherWan = (await backbone.ScriptAsync(TimeSpan.FromSeconds(30), "exec", "--name", backbone.Name, other, "ip", "-o", "-4", "addr", "show", "dev", "wan")).Output;
+            var fdb = (Ok: false, Output: "", Error: "");
+            try
+            {
+                await Eventually.HoldsAsync(async () =>
+                {
+                    fdb = await ForwardingAsync(backbone, site, vni);
+                    var floods = fdb.Output.Split('\n').Where(l => l.StartsWith("00:00:00:00:00:00 dst ", StringComparison.Ordinal)).ToList();
+                    return fdb.Ok && floods.Count == 1 && otherWan.Contains($" {floods[0].Split(' ')[2]}/", StringComparison.Ordinal);
+                }, $"{site} flooding VXLAN {vni} to {other} only", TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"{site} should flood VXLAN {vni} to {other} only; it has:\n{fdb.Output}{fdb.Error}\n{other}'s WAN: {otherWan}");
+            }
+        }
+
         var overlay = await backbone.ScriptAsync(TimeSpan.FromMinutes(2), "overlay", "--name", backbone.Name, "net");
         Assert.True(overlay.Ok, overlay.Output + overlay.Error);
         var ping = await backbone.ScriptAsync(TimeSpan.FromMinutes(1), "exec", "--name", backbone.Name, "net/web-1", "ping", "-c", "3", "-W", "2", web2);
         Assert.True(ping.Ok, $"web-1 cannot ping web-2 at {web2}:\n{ping.Output}{ping.Error}\n{overlay.Output}");
         Assert.Contains("3 received", ping.Output);
+
+        // Deleting the VE takes its VMs off the nodes: the agents leave the overlay and remove their devices.
+        await backbone.CliAsync("ve", "rm", "net");
+        foreach (var site in sites)
+            Assert.False((await ForwardingAsync(backbone, site, vni)).Ok, $"{site} kept VXLAN device vx{vni} after the VE was deleted");
     }
+
+    private static Task<(bool Ok, string Output, string Error)> ForwardingAsync(EmulatedBackbone backbone, string site, int vni) =>
+        backbone.ScriptAsync(TimeSpan.FromSeconds(30), "exec", "--name", backbone.Name, site, "bridge", "fdb", "show", "dev", $"vx{vni}");
 }

@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using Discovery.Abstractions.Networks;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Hypervisor;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Discovery.Grains.Networks;
@@ -19,7 +20,11 @@ public sealed record VmAttachment(string Network, string Bridge, string Mac, str
 /// its VE's libvirt network, which the node defines and starts the first time one of the VE's VMs lands there — before a
 /// VM is defined, restored after a cold move, or live-migrated to another host.
 /// </summary>
-public sealed class VeNetworkAttacher(IGrainFactory grains, IOptions<NetworkOptions> options)
+public sealed class VeNetworkAttacher(
+    IGrainFactory grains,
+    IOptions<NetworkOptions> options,
+    VxlanOverlayAgent overlay,
+    ILogger<VeNetworkAttacher> logger)
 {
     private const string Prefix = "ve-";
 
@@ -55,4 +60,69 @@ public sealed class VeNetworkAttacher(IGrainFactory grains, IOptions<NetworkOpti
         foreach (var network in networks.Distinct())
             Ensure(connection, network, "dv" + network[Prefix.Length..]);
     }
+
+    /// <summary>
+    /// With the VXLAN overlay: the first VM of its VE on <paramref name="node"/> (none of <paramref name="vmsHere"/> is
+    /// of its VE) makes the node join the VE's overlay — its libvirt network defined first, so on a real host the
+    /// VXLAN device joins libvirt's bridge — and brings its host's device and flooding list to the membership. Throws
+    /// <see cref="HypervisorException"/> when the host's part cannot be built, having left again: the VM is refused.
+    /// </summary>
+    public async Task JoinOverlayAsync(string node, VmId vm, IEnumerable<string> vmsHere, Func<LibvirtConnection> connection)
+    {
+        if (options.Value.Overlay != OverlayKind.Vxlan || VeOf(vm) is not { } ve || vmsHere.Any(v => VeOf(v) == ve))
+            return;
+        var nic = await AttachmentOfAsync(vm) ?? throw new InvalidOperationException($"VM {vm} has no attachment");
+        var membership = grains.GetGrain<IVeOverlayGrain>(ve);
+        try
+        {
+            await Task.Run(() => Ensure(connection(), nic.Network, nic.Bridge));
+            await overlay.ApplyAsync(await membership.JoinAsync(node, overlay.LocalAddress));
+        }
+        catch (Exception e) when (e is LibvirtException or OverlayCommandException)
+        {
+            await LeaveQuietlyAsync(node, ve);
+            throw new HypervisorException($"node {node}: the VXLAN overlay of VE {ve} cannot be built here: {e.Message}");
+        }
+    }
+
+    /// <summary>With the VXLAN overlay: once <paramref name="vm"/> left and none of <paramref name="vmsHere"/> is of its VE, the node leaves the VE's overlay.</summary>
+    public async Task LeaveOverlayAsync(string node, VmId vm, IEnumerable<string> vmsHere)
+    {
+        if (options.Value.Overlay != OverlayKind.Vxlan || VeOf(vm) is not { } ve || vmsHere.Any(v => VeOf(v) == ve))
+            return;
+        await LeaveQuietlyAsync(node, ve);
+    }
+
+    /// <summary>Brings this host's part of a VE's overlay to <paramref name="view"/>, sent by the VE's overlay grain (failures are logged: nobody waits).</summary>
+    public async Task ApplyOverlayAsync(VeOverlayView view)
+    {
+        if (options.Value.Overlay != OverlayKind.Vxlan)
+            return;
+        try
+        {
+            await overlay.ApplyAsync(view);
+        }
+        catch (OverlayCommandException e)
+        {
+            logger.LogError("VE {Ve}: this host's part of VXLAN {Vni} could not follow membership {Version}: {Reason}", view.Ve, view.Vni, view.Version, e.Message);
+        }
+    }
+
+    // Leaving never fails the eviction that triggered it: the VM is gone either way; a host left with a stale
+    // device or entry only floods a little too much.
+    private async Task LeaveQuietlyAsync(string node, string ve)
+    {
+        try
+        {
+            await overlay.ApplyAsync(await grains.GetGrain<IVeOverlayGrain>(ve).LeaveAsync(node));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError("Node {Node} could not leave the VXLAN overlay of VE {Ve}: {Reason}", node, ve, e.Message);
+        }
+    }
+
+    private static string? VeOf(VmId vm) => vm.Value.Split('/') is { Length: 3 } parts ? $"{parts[0]}/{parts[1]}" : null;
+
+    private static string? VeOf(string vm) => VeOf(VmId.Parse(vm));
 }

@@ -31,7 +31,7 @@ public sealed class NodeGrain(
     IOptions<Scheduling.SchedulerOptions> scheduling,
     IOptions<HypervisorOptions> options,
     TimeProvider time,
-    ILogger<NodeGrain> logger) : Grain, INodeGrain, IRemindable
+    ILogger<NodeGrain> logger) : Grain, INodeGrain, IRemindable, Networks.IVeOverlayMemberGrain
 {
     // A reminder, unlike the reconciliation timer, outlives the agent's activation and its silo: after a restart it
     // brings every registered agent back, which reconciles its records with its hypervisor at once.
@@ -175,6 +175,8 @@ public sealed class NodeGrain(
             throw new InsufficientCapacityException($"node {Id} cannot take VM {vm}: it {full}");
         }
 
+        // The first VM of its VE here joins the VE's overlay; refused, before anything is defined, if it cannot be built.
+        await networks.JoinOverlayAsync(Id.ToString(), id, state.State.Vms.Keys, () => Connection);
         if (!defineDomain)
             _incoming.Add(vm);
         if (defineDomain)
@@ -239,7 +241,11 @@ public sealed class NodeGrain(
         _incoming.Remove(vm);
         await state.WriteStateAsync();
         ReportLoad();
+        await networks.LeaveOverlayAsync(Id.ToString(), id, state.State.Vms.Keys);
     }
+
+    /// <inheritdoc />
+    public Task ApplyOverlayAsync(Networks.VeOverlayView view) => networks.ApplyOverlayAsync(view);
 
     /// <inheritdoc />
     public async Task<VmTransfer> ExportAsync(string vm)
