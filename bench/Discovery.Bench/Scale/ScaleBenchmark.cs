@@ -163,6 +163,9 @@ internal static class ScaleBenchmark
                 (TimeSpan.FromSeconds(2), 3, TimeSpan.FromSeconds(5)));
             // Vivaldi probes: one per node every 30 s instead of 5 s, so that 2 cores are not spent on probes alone.
             silo.Services.Configure<LocalityOptions>(o => o.Interval = TimeSpan.FromSeconds(30));
+            // 100 silos in one process on 2 cores: a call may queue longer than Orleans' default 30 s (a node's
+            // locality bootstrap, a placement's spiral search timed out there), as in the DVMS grain bench.
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(3));
         }, ready: TimeSpan.FromMinutes(2))).Cluster;
     }
 
