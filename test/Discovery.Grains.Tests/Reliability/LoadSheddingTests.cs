@@ -50,8 +50,11 @@ public sealed class LoadSheddingTests(SheddingClusterFixture fixture) : IClassFi
         await fixture.Client.GetGrain<IVmGrain>(vm).DefineAsync(new VmSpec(1, 512), node);
         var sdk = DiscoveryClient.Attach(fixture.Client);
 
-        // Hundreds of the same change at once on one VM: more than its queue holds.
-        var burst = await Task.WhenAll(Enumerable.Range(0, 400).Select(_ => Outcome(sdk.VirtualEnvironments.SetCpuDemandAsync($"t-{_test}/web", "vm", 1))));
+        // Hundreds of the same change at once on one VM: more than its queue holds — unless the grain happens to keep
+        // up with the client (each change takes microseconds in memory), so a few bursts are allowed to find out.
+        var burst = new List<Exception?>();
+        for (var round = 0; round < 5 && !burst.OfType<ClusterBusyException>().Any(); round++)
+            burst.AddRange(await Task.WhenAll(Enumerable.Range(0, 400).Select(_ => Outcome(sdk.VirtualEnvironments.SetCpuDemandAsync($"t-{_test}/web", "vm", 1)))));
 
         var busy = burst.OfType<ClusterBusyException>().ToList();
         Assert.NotEmpty(busy);
