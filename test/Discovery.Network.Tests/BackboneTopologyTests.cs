@@ -22,7 +22,8 @@ public sealed class BackboneTopologyTests
         </graphml>
         """;
 
-    private static BackboneTopology Load(string text, string extension)
+    /// <summary>Loads a topology written to a temporary file with <paramref name="extension"/> (which picks the format).</summary>
+    internal static BackboneTopology Load(string text, string extension)
     {
         var path = Path.Combine(Path.GetTempPath(), $"topology-{Guid.NewGuid():N}{extension}");
         File.WriteAllText(path, text);

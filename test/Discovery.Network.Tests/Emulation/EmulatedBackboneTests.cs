@@ -7,24 +7,12 @@ namespace Discovery.Network.Tests.Emulation;
 
 public sealed class EmulatedBackboneTests
 {
-    private static BackboneTopology Grid5000Like()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"sites-{Guid.NewGuid():N}.csv");
-        File.WriteAllText(path, """
-            site_uid,name,location,latitude,longitude
-            lille,Lille,"Lille, France",50.65,3.0833
-            lyon,Lyon,"Lyon, France",45.72971,4.82781
-            rennes,Rennes,"Rennes, France",48.1,-1.6667
-            """);
-        try
-        {
-            return BackboneTopology.Load(path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    private static BackboneTopology Grid5000Like() => BackboneTopologyTests.Load("""
+        site_uid,name,location,latitude,longitude
+        lille,Lille,"Lille, France",50.65,3.0833
+        lyon,Lyon,"Lyon, France",45.72971,4.82781
+        rennes,Rennes,"Rennes, France",48.1,-1.6667
+        """, ".csv");
 
     [Fact]
     public void Delays_are_fibre_distance_at_five_microseconds_per_km_each_way_and_the_rtt_is_both_ways()
@@ -64,8 +52,7 @@ public sealed class EmulatedBackboneTests
     [Fact]
     public void Pair_rates_are_the_topologys_path_capacities_scaled_and_the_default_where_it_has_none()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"backbone-{Guid.NewGuid():N}.graphml");
-        File.WriteAllText(path, """
+        var topology = BackboneTopologyTests.Load("""
             <?xml version="1.0" encoding="utf-8"?>
             <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
               <key attr.name="label" attr.type="string" for="node" id="d1" />
@@ -79,16 +66,7 @@ public sealed class EmulatedBackboneTests
                 <edge source="0" target="1"><data key="e1">2500000000.0</data></edge>
               </graph>
             </graphml>
-            """);
-        BackboneTopology topology;
-        try
-        {
-            topology = BackboneTopology.Load(path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+            """, ".graphml");
 
         var plan = EmulatedBackbone.Plan("t6", topology, ["paris", "lyon", "brest"], rateMbps: 40, rateScale: 0.01);
 
