@@ -71,10 +71,7 @@ public sealed class FaultInjector(SiloFleet fleet, PostgresInstance database, Re
                 await Task.Delay(options.PauseLength);
                 fleet.Continue(site);
                 // A silo that finds itself declared dead stops itself; it is then started again like a killed one.
-                var deadline = DateTimeOffset.UtcNow + ExitWatch;
-                while (fleet.IsRunning(site) && DateTimeOffset.UtcNow < deadline)
-                    await Task.Delay(250);
-                if (!fleet.IsRunning(site))
+                if (await fleet.ExitsWithinAsync(site, ExitWatch))
                 {
                     SelfStopped++;
                     await fleet.RestartExitedAsync();

@@ -60,6 +60,22 @@ public sealed class SiloFleet : IAsyncDisposable
     /// <summary>Whether the site's silo process is running (paused counts as running).</summary>
     public bool IsRunning(string site) => _silos[site].Process is { HasExited: false };
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the site's silo to exit by itself; true when it did (or none runs).</summary>
+    public async Task<bool> ExitsWithinAsync(string site, TimeSpan timeout)
+    {
+        if (_silos[site].Process is not { HasExited: false } process)
+            return true;
+        try
+        {
+            await process.WaitForExitAsync(timeout);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary><c>kill -9</c> of the site's silo.</summary>
     public void Kill(string site)
     {

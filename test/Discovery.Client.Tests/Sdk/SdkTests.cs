@@ -46,7 +46,9 @@ public sealed class SdkTests(SdkClusterFixture fixture)
                     progress.Add(p);
             }
         });
-        await Task.Delay(500); // the subscription is in place before the first operation
+        // The subscription is in place (the stream's pub-sub knows it) before the first operation.
+        var stream = fixture.Client.GetStreamProvider(DiscoveryStreams.Provider).GetStream<VeProgress>(StreamId.Create(VeStreams.Namespace, ve));
+        await Eventually.HoldsAsync(async () => (await stream.GetAllSubscriptionHandles()).Count > 0, "the watcher's subscription");
 
         var created = await Sdk.VirtualEnvironments.CreateAsync(ve, new VeSpec([new VmTemplate("web", 1, 1024, Count: 2)], [new Spread([]), new Fence([], [a, b])]));
         Assert.Equal(VeStatus.Configured, created.Status);
