@@ -23,6 +23,12 @@ public sealed record VmId
     /// <summary>The tenant owning the VM: the first part of a three-part id, else null (a VM of no tenant).</summary>
     public string? Tenant => Value.Split('/') is { Length: 3 } parts ? parts[0] : null;
 
+    /// <summary>The VE the VM belongs to, <c>tenant/ve</c>: the first two parts of a three-part id, else null.</summary>
+    public string? Ve => Value.Split('/') is [var tenant, var ve, _] ? $"{tenant}/{ve}" : null;
+
+    /// <summary>The VM's name in its VE: the last part.</summary>
+    public string Name => Value[(Value.LastIndexOf('/') + 1)..];
+
     /// <summary>Parses an id; throws <see cref="FormatException"/> naming the problem.</summary>
     public static VmId Parse(string? value) =>
         Validate(value) is { } problem ? throw new FormatException(problem) : new VmId(value!);

@@ -31,12 +31,10 @@ public sealed class VeNetworkAttacher(
     /// <summary>The VM's attachment, or null when VMs are not attached or <paramref name="vm"/> is not part of a VE.</summary>
     public async Task<VmAttachment?> AttachmentOfAsync(VmId vm)
     {
-        var parts = vm.Value.Split('/');
-        if (!options.Value.AttachVms || parts.Length != 3)
+        if (!options.Value.AttachVms || vm.Ve is not { } ve)
             return null;
-        var ipam = grains.GetGrain<ITenantNetworkGrain>(parts[0]);
-        var ve = $"{parts[0]}/{parts[1]}";
-        var address = await ipam.AddressOfAsync(ve, parts[2]);
+        var ipam = grains.GetGrain<ITenantNetworkGrain>(vm.Tenant!);
+        var address = await ipam.AddressOfAsync(ve, vm.Name);
         var network = await ipam.AllocateAsync(ve);
         var bytes = IPAddress.Parse(address).GetAddressBytes();
         return new VmAttachment(Prefix + network.Vni, $"dv{network.Vni}", $"52:54:00:{bytes[1]:x2}:{bytes[2]:x2}:{bytes[3]:x2}", address);
@@ -69,7 +67,7 @@ public sealed class VeNetworkAttacher(
     /// </summary>
     public async Task JoinOverlayAsync(string node, VmId vm, IEnumerable<string> vmsHere, Func<LibvirtConnection> connection)
     {
-        if (options.Value.Overlay != OverlayKind.Vxlan || VeOf(vm) is not { } ve || vmsHere.Any(v => VeOf(v) == ve))
+        if (options.Value.Overlay != OverlayKind.Vxlan || vm.Ve is not { } ve || vmsHere.Any(v => VeOf(v) == ve))
             return;
         var nic = await AttachmentOfAsync(vm) ?? throw new InvalidOperationException($"VM {vm} has no attachment");
         var membership = grains.GetGrain<IVeOverlayGrain>(ve);
@@ -88,7 +86,7 @@ public sealed class VeNetworkAttacher(
     /// <summary>With the VXLAN overlay: once <paramref name="vm"/> left and none of <paramref name="vmsHere"/> is of its VE, the node leaves the VE's overlay.</summary>
     public async Task LeaveOverlayAsync(string node, VmId vm, IEnumerable<string> vmsHere)
     {
-        if (options.Value.Overlay != OverlayKind.Vxlan || VeOf(vm) is not { } ve || vmsHere.Any(v => VeOf(v) == ve))
+        if (options.Value.Overlay != OverlayKind.Vxlan || vm.Ve is not { } ve || vmsHere.Any(v => VeOf(v) == ve))
             return;
         await LeaveQuietlyAsync(node, ve);
     }
@@ -122,7 +120,5 @@ public sealed class VeNetworkAttacher(
         }
     }
 
-    private static string? VeOf(VmId vm) => vm.Value.Split('/') is { Length: 3 } parts ? $"{parts[0]}/{parts[1]}" : null;
-
-    private static string? VeOf(string vm) => VeOf(VmId.Parse(vm));
+    private static string? VeOf(string vm) => VmId.Parse(vm).Ve;
 }

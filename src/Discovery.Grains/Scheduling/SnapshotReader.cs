@@ -52,7 +52,7 @@ public sealed class SnapshotReader(LatencyEstimator latency, IOptions<SchedulerO
     }
 
     /// <summary>The VE a VM belongs to (<c>tenant/ve</c>), or null for a VM outside any VE.</summary>
-    public static string? VeOf(string vm) => vm.Split('/') is { Length: 3 } parts ? $"{parts[0]}/{parts[1]}" : null;
+    public static string? VeOf(string vm) => VmId.Parse(vm).Ve;
 
     private PlacementHost Host(string node)
     {

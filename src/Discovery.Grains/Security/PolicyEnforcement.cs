@@ -21,9 +21,10 @@ public sealed class PolicyEnforcement(IGrainFactory grains, LatencyEstimator lat
     /// <summary>Null when VM <paramref name="vm"/> may be on <paramref name="node"/>, else the refusal.</summary>
     public async Task<string?> RefuseVmAsync(string action, string vm, string node, string? image = null)
     {
-        if (VmId.Parse(vm).Tenant is not { } tenant)
+        var id = VmId.Parse(vm);
+        if (id.Tenant is not { } tenant)
             return null;
-        var ve = VeId.Parse(string.Join('/', vm.Split('/')[..2])).ToString();
+        var ve = id.Ve!;
         var site = NodeId.Parse(node).Site;
         var hosted = (await grains.GetGrain<INodeGrain>(node).GetInfoAsync()).Vms ?? [];
         var neighbours = new Dictionary<string, IReadOnlyList<AttachedPolicy>>();

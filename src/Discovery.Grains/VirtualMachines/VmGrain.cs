@@ -172,8 +172,8 @@ public sealed class VmGrain(
         R.Failure = reason;
         await RecordAsync(VmState.Failed, reason);
         // Its VE decides whether it comes back (HA restart): a crashed domain is a failure the VM must survive too.
-        if (Id.Value.Split('/') is [var tenant, var ve, var name])
-            await GrainFactory.GetGrain<IVeRecoveryGrain>($"{tenant}/{ve}").VmFailedAsync(name, node, reason);
+        if (Id.Ve is { } ve)
+            await GrainFactory.GetGrain<IVeRecoveryGrain>(ve).VmFailedAsync(Id.Name, node, reason);
     }
 
     /// <inheritdoc />
