@@ -191,13 +191,14 @@ public sealed class VmGrain(
         if (R.MigratingTo is { } pending && pending != target)
             await ReleaseSourceAsync(Node(pending), pending);
         R.MigratingTo = null;
-        var wasStopped = R.State is VmState.Stopped or VmState.Defined;
+        var wasStopped = R.State is VmState.Stopped or VmState.Defined && !R.StartPending; // Defined by an unfinished restart: to start
         // Admission defines a fresh domain from the spec (pulling the image to the node's site if needed); the record
         // moves to the new node with a new generation before anything runs there, which fences the lost copy.
         await Node(target).AdmitAsync(Id.Value, spec);
         R.Node = target;
         R.Generation++;
         R.LastMigration = null;
+        R.StartPending = !wasStopped;
         await RecordAsync(VmState.Defined, $"generation {R.Generation} on {target} after {lost} was lost: {reason}");
         if (wasStopped)
             return Info();
@@ -351,6 +352,8 @@ public sealed class VmGrain(
     {
         var from = R.State;
         R.State = to;
+        if (to != VmState.Defined)
+            R.StartPending = false; // started, or something else happened to it since
         DiscoveryMetrics.VmStateChanged(from, to);
         if (to != VmState.Failed)
             R.Failure = null;

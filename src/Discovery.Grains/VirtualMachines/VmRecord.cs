@@ -35,4 +35,11 @@ public sealed class VmRecord
     /// Migrating when no migration runs (the VM's silo died half-way) is settled from it: see VmGrain.
     /// </summary>
     [Id(7)] public string? MigratingTo { get; set; }
+
+    /// <summary>
+    /// A restart defined the VM on its new node and has yet to start it. Written with that Defined state, so that a
+    /// restart interrupted there (its silo died, the node went away) and tried again starts the VM, rather than take
+    /// Defined for a VM the tenant had stopped (found by the chaos suite: a protected VM left Defined for good).
+    /// </summary>
+    [Id(8)] public bool StartPending { get; set; }
 }
