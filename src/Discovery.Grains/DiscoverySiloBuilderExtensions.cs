@@ -26,12 +26,6 @@ public static class DiscoverySiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddDiscoveryCore(this ISiloBuilder silo, string site, SiteCatalog? catalog = null)
     {
-        // One activation per grain, even while silos die and come back: Orleans' default directory may keep two for a
-        // while, and a second VE activation kept answering from a record its twin had deleted (chaos suite, CI).
-        // Built into Orleans 10 and marked experimental; the AdoNet directory is only served as a pre-release here.
-#pragma warning disable ORLEANSEXP003
-        silo.AddDistributedGrainDirectory();
-#pragma warning restore ORLEANSEXP003
         silo.AddSitePlacement(site, catalog);
         silo.AddMemoryStreams(DiscoveryStreams.Provider);
         silo.AddDiscoverySecurity();
