@@ -373,6 +373,23 @@ public sealed class VeGrain(
     /// <inheritdoc />
     public async Task<VeInfo> LocateAsync()
     {
+        var info = await DescribeAsync();
+        if (_operations > 0 || !info.Vms.Any(v => v.State == VmState.None && R.Nodes.ContainsKey(v.Vm)))
+            return info;
+        // A VM this record places has no record of its own, and no operation of this VE is removing VMs: this
+        // activation may be a stale twin (Orleans' default directory can keep two activations of a grain while silos
+        // die) whose record the other one changed or deleted. Read what storage holds; if the VE is gone, go too, so
+        // that later calls find the live activation (chaos suite: a deleted VE kept answering Running).
+        logger.LogWarning("VE {Ve}: VM(s) {Vms} placed by this activation's record have no record; reading the VE's record again", Id,
+            string.Join(", ", info.Vms.Where(v => v.State == VmState.None && R.Nodes.ContainsKey(v.Vm)).Select(v => v.Vm)));
+        await record.ReadStateAsync();
+        if (R.Spec is null)
+            DeactivateOnIdle();
+        return await DescribeAsync();
+    }
+
+    private async Task<VeInfo> DescribeAsync()
+    {
         var spec = R.Spec;
         if (spec is null)
             return new VeInfo(Id.ToString(), VeStatus.None, null, null, []);
@@ -545,6 +562,7 @@ public sealed class VeGrain(
                 throw new VeOperationException($"VE {Id}: request id '{requestId}' was already used for {done.Operation}, not {operation}");
             return done.Error is null ? done.Result! : throw Rebuild(done);
         }
+        _operations++;
         try
         {
             var result = await run();
@@ -556,7 +574,14 @@ public sealed class VeGrain(
             await RememberAsync(new CompletedRequest(requestId, operation, null, e.Message, e.GetType().Name));
             throw;
         }
+        finally
+        {
+            _operations--;
+        }
     }
+
+    // Tenant operations running in this activation (LocateAsync interleaves with them).
+    private int _operations;
 
     private async Task RememberAsync(CompletedRequest request)
     {

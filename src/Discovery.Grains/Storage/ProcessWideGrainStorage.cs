@@ -28,6 +28,11 @@ public sealed class ProcessWideGrainStorage(string name, string serviceId, Seria
             grainState.State = serializer.Deserialize<T>(row.Data);
             (grainState.ETag, grainState.RecordExists) = (row.ETag, true);
         }
+        else
+        {
+            // No row (or no longer: a read again after another activation cleared it) is the empty record, as a database says.
+            (grainState.ETag, grainState.RecordExists, grainState.State) = (null, false, Activator.CreateInstance<T>());
+        }
         return Task.CompletedTask;
     }
 
