@@ -68,7 +68,7 @@ public sealed class Domain : IDisposable
     /// <summary>The domain's XML description.</summary>
     public string GetXml() => LibvirtNative.TakeString(LibvirtNative.virDomainGetXMLDesc(_handle, 0)) ?? throw Libvirt.LastError("virDomainGetXMLDesc");
 
-    /// <summary>Saves the running domain's memory to <paramref name="file"/> and stops it; <see cref="LibvirtConnection.RestoreDomain"/> brings it back.</summary>
+    /// <summary>Saves the running domain's memory to <paramref name="file"/> and stops it; <see cref="LibvirtConnection.RestoreDomain(string)"/> brings it back.</summary>
     public void Save(string file) => Libvirt.Check(LibvirtNative.virDomainSave(_handle, file), $"saving {Name} to {file}");
 
     /// <summary>Sets the domain's current memory.</summary>

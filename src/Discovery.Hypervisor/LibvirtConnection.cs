@@ -29,7 +29,10 @@ public sealed class LibvirtConnection : IDisposable
     /// Whether domains can be live-migrated between two connections of this driver. libvirt's test driver has no
     /// migration: moves between test hosts are cold (save, move the state, restore).
     /// </summary>
-    public bool SupportsMigration => !string.Equals(DriverType, "Test", StringComparison.OrdinalIgnoreCase);
+    public bool SupportsMigration => !IsTestDriver;
+
+    /// <summary>libvirt's in-process test driver (<c>test:///…</c>): domains without disks or processes.</summary>
+    public bool IsTestDriver => string.Equals(DriverType, "Test", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Opens a connection; throws <see cref="LibvirtException"/> with libvirt's reason when it cannot.</summary>
     public static LibvirtConnection Open(string uri)
@@ -94,6 +97,16 @@ public sealed class LibvirtConnection : IDisposable
     /// <summary>Restores a domain saved with <see cref="Domain.Save"/>; it comes back running.</summary>
     public void RestoreDomain(string stateFile) =>
         Libvirt.Check(LibvirtNative.virDomainRestore(_handle, stateFile), $"restoring {stateFile}");
+
+    /// <summary>
+    /// Restores a domain saved on another host, with <paramref name="xml"/> (this host's definition of it: its disk
+    /// paths, its network) in place of the one saved with it. libvirt's test driver cannot alter a saved definition,
+    /// and has no disks to find: there the saved one is used.
+    /// </summary>
+    public void RestoreDomain(string stateFile, string xml) =>
+        Libvirt.Check(IsTestDriver
+            ? LibvirtNative.virDomainRestore(_handle, stateFile)
+            : LibvirtNative.virDomainRestoreFlags(_handle, stateFile, xml, 0), $"restoring {stateFile}");
 
     /// <summary>Defines (or redefines) a persistent virtual network from its XML (<see cref="NetworkXml"/>); it starts inactive.</summary>
     public VirtualNetwork DefineNetwork(string xml)

@@ -6,14 +6,22 @@ namespace Discovery.Abstractions.Environments;
 /// <param name="Vms">The kinds of VM, each with its replica count.</param>
 /// <param name="Constraints">Placement constraints over the VMs.</param>
 /// <param name="Near">Where the VE should run close to; null: near the caller.</param>
+/// <param name="SnapshotEveryMinutes">
+/// How often the VE's protected VMs (<see cref="HaMode.Restart"/>) are snapshotted, so that a restart after their node
+/// is lost starts from the latest snapshot rather than from the image; null: never.
+/// </param>
 [GenerateSerializer, Immutable, Alias("discovery.ve-spec")]
 public sealed record VeSpec(
     [property: Id(0)] IReadOnlyList<VmTemplate> Vms,
     [property: Id(1)] IReadOnlyList<PlacementConstraint>? Constraints = null,
-    [property: Id(2)] Locality? Near = null)
+    [property: Id(2)] Locality? Near = null,
+    [property: Id(3)] int? SnapshotEveryMinutes = null)
 {
     /// <summary>The most VM instances one VE may hold.</summary>
     public const int MaxInstances = 1000;
+
+    /// <summary>The longest snapshot interval, a week.</summary>
+    public const int MaxSnapshotEveryMinutes = 7 * 24 * 60;
 
     /// <summary>Constraints, never null.</summary>
     public IReadOnlyList<PlacementConstraint> AllConstraints => Constraints ?? [];
@@ -47,6 +55,8 @@ public sealed record VeSpec(
             problems.Add($"a VE holds at most {MaxInstances} VMs (this one has {instances.Count})");
         if (Near?.Validate() is { } badLocality)
             problems.Add(badLocality);
+        if (SnapshotEveryMinutes is < 1 or > MaxSnapshotEveryMinutes)
+            problems.Add($"snapshotEveryMinutes is {SnapshotEveryMinutes}: snapshots are taken every 1 to {MaxSnapshotEveryMinutes} minutes (a week)");
         foreach (var constraint in AllConstraints)
         {
             if (constraint is null)

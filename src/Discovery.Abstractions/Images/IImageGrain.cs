@@ -53,7 +53,7 @@ public sealed record ImageInfo([property: Id(0)] long SizeGiB, [property: Id(1)]
 /// <summary>An imported image's content: its chunks in order, and those its first boot reads, in boot order.</summary>
 /// <param name="Chunks">Chunk ids (lowercase hex) with their sizes, in file order.</param>
 /// <param name="Size">Total bytes.</param>
-/// <param name="Format">raw, qcow2 or tar.</param>
+/// <param name="Format">raw, qcow2 or tar; libvirt-save for a VM's snapshot (its saved memory and device state).</param>
 /// <param name="BootChunks">Indexes into <paramref name="Chunks"/> that boot needs first, in that order.</param>
 [GenerateSerializer, Immutable, Alias("discovery.image-manifest")]
 public sealed record ImageManifestInfo(

@@ -1,3 +1,4 @@
+using Discovery.Abstractions.Images;
 using Orleans.Concurrency;
 using Discovery.Abstractions.VirtualMachines;
 
@@ -57,6 +58,21 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Restores (or, if it was not running, defines) a VM exported by another node, after <see cref="AdmitAsync"/> reserved it.</summary>
     [Alias("import")]
     Task<VmState> ImportAsync(string vm, VmTransfer transfer);
+
+    /// <summary>
+    /// Snapshots VM <paramref name="vm"/>, running or asleep here: libvirt saves its memory and device state (the VM
+    /// pauses meanwhile) and it goes on as it was; the saved state is stored as image <paramref name="image"/> of
+    /// <paramref name="owner"/>, in content-defined chunks replicated to other sites like any image.
+    /// </summary>
+    [Alias("snapshot")]
+    Task<ImageDetails> SnapshotAsync(string vm, string image, string owner);
+
+    /// <summary>
+    /// Starts VM <paramref name="vm"/>, admitted here and not running, from the snapshot kept as image
+    /// <paramref name="image"/> (pulled to this site from the nearest replicas); returns the state it is in after.
+    /// </summary>
+    [Alias("restore-snapshot")]
+    Task<VmState> RestoreSnapshotAsync(string vm, string image);
 
     /// <summary>Live-migrates the VM to the node with hypervisor <paramref name="targetUri"/>, when both hypervisors support it.</summary>
     [Alias("migrate-live")]

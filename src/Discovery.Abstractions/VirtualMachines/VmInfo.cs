@@ -9,6 +9,8 @@ namespace Discovery.Abstractions.VirtualMachines;
 /// <param name="Failure">Why it failed, when <paramref name="State"/> is <see cref="VmState.Failed"/>.</param>
 /// <param name="CpuDemand">The CPU demand an operator set in place of the workload model, or null.</param>
 /// <param name="Generation">How many times it was started again elsewhere after losing its node.</param>
+/// <param name="SnapshotAt">When its latest snapshot was taken (a restart elsewhere starts from it), or null.</param>
+/// <param name="RestoredFrom">The snapshot image this generation was restored from; null when it started from its image.</param>
 [GenerateSerializer, Immutable, Alias("discovery.vm-info")]
 public sealed record VmInfo(
     [property: Id(0)] string Id,
@@ -18,7 +20,9 @@ public sealed record VmInfo(
     [property: Id(4)] MigrationKind? LastMigration,
     [property: Id(5)] string? Failure,
     [property: Id(6)] double? CpuDemand = null,
-    [property: Id(7)] long Generation = 0);
+    [property: Id(7)] long Generation = 0,
+    [property: Id(8)] DateTimeOffset? SnapshotAt = null,
+    [property: Id(9)] string? RestoredFrom = null);
 
 /// <summary>How a VM was moved between nodes.</summary>
 public enum MigrationKind

@@ -138,6 +138,7 @@ public sealed class VeGrain(
         }
         R.Status = VeStatus.Running;
         await WriteRecordAsync();
+        ScheduleSnapshots();
         logger.LogInformation("VE {Ve} deployed near {Requester}: {Placement}", Id, requester, string.Join(", ", plan.Select(p => $"{p.Key}@{p.Value.Host.Node}")));
         return await LocateAsync();
     });
@@ -337,8 +338,54 @@ public sealed class VeGrain(
     }
 
     /// <inheritdoc />
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == RecoveryReminder ? RestartAwaitingAsync() : Task.CompletedTask;
+    public Task ReceiveReminder(string reminderName, TickStatus status) => reminderName switch
+    {
+        RecoveryReminder => RestartAwaitingAsync(),
+        SnapshotReminder => SnapshotProtectedVmsAsync(),
+        _ => Task.CompletedTask,
+    };
+
+    // The VE's protected VMs are snapshotted on a reminder, which outlives silos; registered from a timer that tries
+    // again until the reminder service takes it, so that a deployment never waits on that service.
+    private const string SnapshotReminder = "snapshots";
+    private IGrainTimer? _snapshotRegistration;
+
+    private void ScheduleSnapshots()
+    {
+        if (R.Spec?.SnapshotEveryMinutes is not { } minutes || _snapshotRegistration is not null)
+            return;
+        _snapshotRegistration = this.RegisterGrainTimer(async () =>
+        {
+            if (R.Nodes.Count == 0 || await this.TryRegisterAsync(SnapshotReminder, TimeSpan.FromMinutes(minutes), logger))
+            {
+                _snapshotRegistration?.Dispose();
+                _snapshotRegistration = null;
+            }
+        }, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMinutes(1)));
+    }
+
+    private async Task SnapshotProtectedVmsAsync()
+    {
+        if (R.Spec is not { } spec || R.Nodes.Count == 0)
+        {
+            await this.TryUnregisterAsync(SnapshotReminder, logger);
+            return;
+        }
+        var protectedVms = spec.Instances().Where(i => i.Template.Ha == HaMode.Restart).Select(i => i.Vm)
+            .Where(vm => R.Nodes.ContainsKey(vm) && !R.AwaitingCapacity.ContainsKey(vm));
+        foreach (var vm in protectedVms)
+        {
+            try
+            {
+                await Recovery(vm).SnapshotAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The previous snapshot stays; the next tick tries again.
+                logger.LogWarning("VE {Ve}: snapshot of {Vm} failed: {Reason}", Id, vm, e.Message);
+            }
+        }
+    }
 
     // Retried through a database restart; if it still fails, this activation goes, and the request's retry (same id)
     // runs on what storage holds, not on a state that was never stored (DurableRecord).
@@ -350,6 +397,8 @@ public sealed class VeGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await ScheduleRecoveryRetryAsync(); // protected VMs still waiting for a node are tried again after a restart too
+        if (R.Nodes.Count > 0)
+            ScheduleSnapshots(); // registered again (the same reminder) in case the deployment's silo died first
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -358,7 +407,8 @@ public sealed class VeGrain(
     {
         await OnceAsync(requestId, "delete", async () =>
         {
-            await RemoveVmsAsync(R.Nodes.Keys.ToList());
+            await RemoveVmsAsync(R.Nodes.Keys.ToList()); // their snapshots go with them
+            await this.TryUnregisterAsync(SnapshotReminder, logger); // else its next tick, finding no VE, removes it
             var gone = new VeInfo(Id.ToString(), VeStatus.None, null, null, []);
             await record.ClearStateAsync();
             await Directory.RemoveAsync(Id.ToString());

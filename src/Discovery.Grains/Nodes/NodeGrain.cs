@@ -1,3 +1,4 @@
+using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Coordinates;
 using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
@@ -310,6 +311,62 @@ public sealed class NodeGrain(
     }
 
     /// <inheritdoc />
+    public async Task<ImageDetails> SnapshotAsync(string vm, string image, string owner)
+    {
+        var id = RequireVm(vm);
+        var file = hypervisors.StateFile($"{id.DomainName}-snapshot");
+        try
+        {
+            await OnHypervisor(() =>
+            {
+                using var domain = Connection.LookupDomain(id.DomainName);
+                var was = domain.GetInfo().State;
+                if (ToVmState(was) is not (VmState.Running or VmState.Suspended))
+                    throw new VmTransitionException($"VM {vm} is {ToVmState(was)} on node {Id}: only a running or sleeping VM has a state to snapshot");
+                // libvirt saves a domain by stopping it; it runs on from the file at once, asleep again if it slept.
+                domain.Save(file);
+                Connection.RestoreDomain(file);
+                if (ToVmState(was) == VmState.Suspended)
+                {
+                    using var restored = Connection.LookupDomain(id.DomainName);
+                    restored.Suspend();
+                }
+            });
+            return await ImageDelivery.StoreFileAsync(GrainFactory, file, image, SnapshotFormat, owner, Id.Site);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<VmState> RestoreSnapshotAsync(string vm, string image)
+    {
+        var id = RequireVm(vm);
+        var file = await images.FetchFileAsync(GrainFactory, Id, image);
+        try
+        {
+            return await OnHypervisor(() =>
+            {
+                using var defined = Connection.LookupDomain(id.DomainName);
+                if (ToVmState(defined.GetInfo().State) is VmState.Running or VmState.Suspended)
+                    throw new VmTransitionException($"VM {vm} already runs on node {Id}: a snapshot restores a VM that does not");
+                Connection.RestoreDomain(file, defined.GetXml());
+                using var restored = Connection.LookupDomain(id.DomainName);
+                return ToVmState(restored.GetInfo().State);
+            });
+        }
+        finally
+        {
+            File.Delete(file); // the node's copy; the snapshot stays in the chunk stores
+        }
+    }
+
+    /// <summary>The format of a snapshot image: a domain state saved by libvirt.</summary>
+    public const string SnapshotFormat = "libvirt-save";
+
+    /// <inheritdoc />
     public async Task<bool> TryMigrateLiveAsync(string vm, string targetUri)
     {
         var id = RequireVm(vm);
@@ -544,8 +601,18 @@ public sealed class NodeGrain(
             state.State.Status, _uri, allocated.Vcpus, allocated.MemoryMiB, state.State.Vms.Keys.Order().ToList(), allocated.DiskGiB);
     }
 
+    // The UUID is the VM's, on every node it is defined on: a state saved on one node (a snapshot) restores over the
+    // domain defined for it on another, which libvirt refuses when their UUIDs differ.
     private static DomainSpec ToDomainSpec(VmId id, VmSpec spec, (string Path, DiskFormat Format)? disk = null) =>
-        new(id.DomainName, spec.Vcpus, spec.MemoryMiB, DiskImage: disk?.Path, DiskFormat: disk?.Format ?? DiskFormat.Qcow2);
+        new(id.DomainName, spec.Vcpus, spec.MemoryMiB, DiskImage: disk?.Path, DiskFormat: disk?.Format ?? DiskFormat.Qcow2, Uuid: UuidOf(id));
+
+    private static Guid UuidOf(VmId id)
+    {
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id.Value)).AsSpan(0, 16).ToArray();
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50); // name-based (version 5 layout)
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(bytes, bigEndian: true);
+    }
 
     private static bool AlreadyDone(VmOperation operation, VmState current) => (operation, current) switch
     {

@@ -24,8 +24,17 @@ public interface IVeRecoveryGrain : IGrainWithStringKey
 /// <summary>A VM's side of recovery (silo-internal).</summary>
 public interface IVmRecoveryGrain : IGrainWithStringKey
 {
-    /// <summary>Defines the VM on <paramref name="node"/> from its spec and image and starts it, as a new generation.</summary>
+    /// <summary>
+    /// Defines the VM on <paramref name="node"/> from its spec and image and starts it, from its latest snapshot if it
+    /// has one (from its image if that fails), as a new generation.
+    /// </summary>
     Task<VmInfo> RestartOnAsync(string node, string reason);
+
+    /// <summary>
+    /// Snapshots the VM where it runs (or sleeps) and keeps the snapshot as an image of its tenant, replacing the
+    /// previous one; a VM that neither runs nor sleeps is left as it is.
+    /// </summary>
+    Task<VmInfo> SnapshotAsync();
 }
 
 /// <summary>

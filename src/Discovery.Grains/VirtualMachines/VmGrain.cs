@@ -1,4 +1,5 @@
 using Discovery.Abstractions.Events;
+using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Grains.Diagnostics;
@@ -134,8 +135,10 @@ public sealed class VmGrain(
         Require(VmOperation.Delete);
         if (R.Node is { } node)
             await Node(node).EvictAsync(Id.Value);
-        var (site, from) = (SiteOfNode(), R.State);
+        var (site, from, snapshot) = (SiteOfNode(), R.State, R.Snapshot);
         await record.ClearStateAsync();
+        if (snapshot is not null)
+            await DeleteSnapshotAsync(snapshot.Image);
         await this.PublishAsync(new VmStateChanged(site, time.GetUtcNow(), Id.Value, null, from, VmState.None, "deleted"), logger);
         DeactivateOnIdle();
     }
@@ -199,13 +202,71 @@ public sealed class VmGrain(
         R.Generation++;
         R.LastMigration = null;
         R.StartPending = !wasStopped;
+        R.RestoredFrom = null;
         await RecordAsync(VmState.Defined, $"generation {R.Generation} on {target} after {lost} was lost: {reason}");
         if (wasStopped)
             return Info();
-        var observed = await Node(target).OperateAsync(Id.Value, VmOperation.Start);
-        await RecordAsync(observed, $"restarted on {target} (generation {R.Generation}) after {lost} was lost");
+        var (observed, from) = await StartAfterLossAsync(target);
+        R.RestoredFrom = from;
+        await RecordAsync(observed, $"restarted on {target} (generation {R.Generation}) after {lost} was lost, {(from is null ? "from its image" : $"from snapshot {from}")}");
         logger.LogWarning("VM {Vm} restarted on {Node} (generation {Generation}) after {Lost} was lost: {Reason}", Id, target, R.Generation, lost, reason);
         return Info();
+    }
+
+    // From the latest snapshot when there is one; from the image when there is none or it cannot be restored (its
+    // chunks are out of reach, libvirt refuses it): the VM runs again either way, losing less with a snapshot.
+    private async Task<(VmState State, string? Snapshot)> StartAfterLossAsync(string target)
+    {
+        if (R.Snapshot is { } snapshot)
+        {
+            try
+            {
+                return (await Node(target).RestoreSnapshotAsync(Id.Value, snapshot.Image), snapshot.Image);
+            }
+            catch (Exception e) when (e is HypervisorException or ImageOperationException or ChunkUnavailableException or VmTransitionException)
+            {
+                logger.LogWarning("VM {Vm}: snapshot {Snapshot} could not be restored on {Node} ({Reason}); starting it from its image", Id, snapshot.Image, target, e.Message);
+            }
+        }
+        return (await Node(target).OperateAsync(Id.Value, VmOperation.Start), null);
+    }
+
+    /// <inheritdoc />
+    public async Task<VmInfo> SnapshotAsync()
+    {
+        if (R.State is not (VmState.Running or VmState.Suspended) || R.Node is not { } node)
+            return Info();
+        var taken = time.GetUtcNow();
+        var image = SnapshotImageName(taken);
+        await Node(node).SnapshotAsync(Id.Value, image, Id.Tenant ?? throw new VmTransitionException($"VM {Id} belongs to no tenant to keep its snapshot"));
+        var previous = R.Snapshot;
+        R.Snapshot = new VmSnapshot(image, taken, R.Generation);
+        await WriteRecordAsync();
+        logger.LogInformation("VM {Vm} snapshotted on {Node} as image {Image}", Id, node, image);
+        if (previous is not null)
+            await DeleteSnapshotAsync(previous.Image);
+        return Info();
+    }
+
+    // An image name from the VM's id (any tenant's characters) and the time: unique, and valid as an image name.
+    private string SnapshotImageName(DateTimeOffset taken)
+    {
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Id.Value)).AsSpan(0, 8));
+        return $"snapshot-{hash}-{taken:yyyyMMddHHmmssfff}";
+    }
+
+    // A snapshot replaced or left by a deleted VM goes; if that fails it stays listed among the tenant's images, to
+    // be deleted like any image, and nothing else depends on it.
+    private async Task DeleteSnapshotAsync(string image)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IImageGrain>(image).DeleteAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning("VM {Vm}: its old snapshot {Image} could not be deleted: {Reason}", Id, image, e.Message);
+        }
     }
 
     /// <inheritdoc />
@@ -368,5 +429,5 @@ public sealed class VmGrain(
 
     private INodeGrain Node(string node) => GrainFactory.GetGrain<INodeGrain>(node);
 
-    private VmInfo Info() => new(Id.Value, R.Spec, R.State, R.Node, R.LastMigration, R.Failure, R.CpuDemand, R.Generation);
+    private VmInfo Info() => new(Id.Value, R.Spec, R.State, R.Node, R.LastMigration, R.Failure, R.CpuDemand, R.Generation, R.Snapshot?.TakenAt, R.RestoredFrom);
 }

@@ -42,4 +42,17 @@ public sealed class VmRecord
     /// Defined for a VM the tenant had stopped (found by the chaos suite: a protected VM left Defined for good).
     /// </summary>
     [Id(8)] public bool StartPending { get; set; }
+
+    /// <summary>The latest snapshot of the VM (a restart elsewhere starts from it rather than from the image); null: none.</summary>
+    [Id(9)] public VmSnapshot? Snapshot { get; set; }
+
+    /// <summary>The snapshot this generation was restored from; null when it started from its image.</summary>
+    [Id(10)] public string? RestoredFrom { get; set; }
 }
+
+/// <summary>A snapshot of a VM, kept as an image of its tenant.</summary>
+/// <param name="Image">The image holding the saved state.</param>
+/// <param name="TakenAt">When it was taken.</param>
+/// <param name="Generation">The VM's generation then.</param>
+[GenerateSerializer, Immutable, Alias("discovery.vm-snapshot")]
+public sealed record VmSnapshot([property: Id(0)] string Image, [property: Id(1)] DateTimeOffset TakenAt, [property: Id(2)] long Generation);

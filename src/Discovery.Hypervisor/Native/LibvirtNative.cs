@@ -26,6 +26,7 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial DomainHandle virDomainDefineXML(ConnectionHandle connection, string xml);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial DomainHandle virDomainLookupByName(ConnectionHandle connection, string name);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial int virDomainRestore(ConnectionHandle connection, string from);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial int virDomainRestoreFlags(ConnectionHandle connection, string from, string? dxml, uint flags);
     [LibraryImport(Library)] internal static partial int virDomainFree(nint domain);
     [LibraryImport(Library)] internal static partial int virDomainCreate(DomainHandle domain);
     [LibraryImport(Library)] internal static partial int virDomainSuspend(DomainHandle domain);
