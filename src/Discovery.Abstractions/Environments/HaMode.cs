@@ -7,8 +7,9 @@ public enum HaMode
     None,
 
     /// <summary>
-    /// The VM is started again from its image on another node that satisfies every constraint of its VE, nearest its
-    /// VE's requester first; when no node fits, it waits for capacity and is tried again.
+    /// The VM is started again on another node that satisfies every constraint of its VE, nearest its VE's requester
+    /// first, from its latest snapshot (<see cref="VeSpec.SnapshotEveryMinutes"/>) or else from its image; when no
+    /// node fits, it waits for capacity and is tried again.
     /// </summary>
     Restart,
 }
