@@ -43,6 +43,15 @@ public sealed record ChaosOptions(
     /// <summary>How long a paused silo stays frozen: longer than detection (probe timeout × missed probes) by design.</summary>
     public TimeSpan PauseLength { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a cut site stays cut off: longer than detection, so the others declare its silo dead.</summary>
+    public TimeSpan CutLength { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Whether the last site's silo runs in a network namespace so that <see cref="FaultKind.CutSite"/> can cut it off
+    /// (needs root and iproute2; without them the run goes on without that fault).
+    /// </summary>
+    public bool CutSites { get; init; } = true;
+
     /// <summary>How long PostgreSQL stays down when it is restarted.</summary>
     public TimeSpan DatabaseDowntime { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -86,4 +95,10 @@ public enum FaultKind
 
     /// <summary>PostgreSQL stopped (immediate mode, as a crash) and started again after <see cref="ChaosOptions.DatabaseDowntime"/>.</summary>
     RestartDatabase,
+
+    /// <summary>
+    /// The cuttable site's link taken down for <see cref="ChaosOptions.CutLength"/>: its silo, alive, reaches neither
+    /// the other silos nor the database, and they do not reach it; then the link comes back.
+    /// </summary>
+    CutSite,
 }

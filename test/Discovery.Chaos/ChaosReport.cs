@@ -34,7 +34,7 @@ public sealed record ChaosReport(
         text.AppendLine($"| operations refused (a definite answer) | {Count(Outcome.Refused)} |");
         text.AppendLine($"| operations with unknown outcome | {Count(Outcome.Unknown)} |");
         text.AppendLine($"| faults injected | {Faults.Count} ({string.Join(", ", Faults.GroupBy(f => f.Kind).Select(g => $"{g.Count()} {g.Key}"))}) |");
-        text.AppendLine($"| paused silos that stopped themselves once declared dead (started again) | {SelfStoppedSilos} |");
+        text.AppendLine($"| paused or cut-off silos that stopped themselves once declared dead (started again) | {SelfStoppedSilos} |");
         text.AppendLine($"| silo starts that failed and were tried again | {FailedSiloStarts.Count} |");
         text.AppendLine($"| VMs recovered (restarted elsewhere at least once) | {Check.VmsRecovered} ({Check.Restarts} restarts) |");
         text.AppendLine($"| VEs checked, VM records, hypervisor domains | {Check.VesChecked}, {Check.VmRecords}, {Check.Domains} |");

@@ -23,7 +23,15 @@ public static class ChaosRun
 
         await using var database = await PostgresInstance.StartAsync(options.RepositoryRoot);
         var connection = await database.CreateDatabaseAsync("discovery_chaos");
-        await using var fleet = await SiloFleet.StartAsync(options, connection, directory, log);
+        await using var network = options.CutSites && SiteNetwork.Missing() is null ? await SiteNetwork.CreateAsync() : null;
+        if (network is not null)
+        {
+            await database.AcceptAsync(network);
+            log.WriteLine($"{Clock.Now}  site {options.Sites[^1]} runs in network namespace {network.Namespace} ({network.SiteAddress}), and can be cut off");
+        }
+        else if (options.CutSites)
+            log.WriteLine($"{Clock.Now}  no site can be cut off here: {SiteNetwork.Missing()}");
+        await using var fleet = await SiloFleet.StartAsync(options, connection, directory, network, log);
         await using var client = await DiscoveryClient.ConnectAsync(new DiscoveryClientOptions
         {
             Connection = connection,

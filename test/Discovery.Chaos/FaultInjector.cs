@@ -40,9 +40,9 @@ public sealed class FaultInjector(SiloFleet fleet, PostgresInstance database, Re
             {
                 return;
             }
-            var kind = options.Faults is { Count: > 0 } faults ? faults[i % faults.Count] : (FaultKind)random.Next(3);
+            var kind = options.Faults is { Count: > 0 } faults ? faults[i % faults.Count] : (FaultKind)random.Next(fleet.CuttableSite is null ? 3 : 4);
             var site = options.Sites[random.Next(options.Sites.Count)];
-            await InjectAsync(kind, site);
+            await InjectAsync(kind == FaultKind.CutSite && fleet.CuttableSite is null ? FaultKind.KillSilo : kind, kind == FaultKind.CutSite ? fleet.CuttableSite ?? site : site);
         }
     }
 
@@ -71,6 +71,24 @@ public sealed class FaultInjector(SiloFleet fleet, PostgresInstance database, Re
                 await Task.Delay(options.PauseLength);
                 fleet.Continue(site);
                 // A silo that finds itself declared dead stops itself; it is then started again like a killed one.
+                if (await fleet.ExitsWithinAsync(site, ExitWatch))
+                {
+                    SelfStopped++;
+                    await fleet.RestartExitedAsync();
+                }
+                break;
+            }
+            case FaultKind.CutSite:
+            {
+                var vms = await clock.ProtectedVmsOnAsync(site);
+                var at = DateTimeOffset.UtcNow;
+                await fleet.CutAsync();
+                Record(new FaultRecord(kind, site, at, vms.Count));
+                clock.Track(site, at, vms);
+                await Task.Delay(options.CutLength);
+                await fleet.MendAsync();
+                log.WriteLine($"{Clock.Now}  site {site} joined again");
+                // Declared dead while cut off, the silo stops itself once it hears so; it is started again.
                 if (await fleet.ExitsWithinAsync(site, ExitWatch))
                 {
                     SelfStopped++;

@@ -54,10 +54,27 @@ public sealed class PostgresInstance : IAsyncDisposable
         await PgCtlAsync("-D", Data, "-m", "immediate", "-w", "stop");
         NpgsqlConnection.ClearAllPools();
         await Task.Delay(downtime);
-        // The same options .ci/start-postgres.sh gave it.
-        await PgCtlAsync("-D", Data, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {_port} -k {_directory} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off", "start");
+        await StartServerAsync();
     }
+
+    /// <summary>
+    /// Lets clients at <paramref name="network"/>'s site address in (a site silo in its namespace): the server listens
+    /// on the host's end of the link too, and trusts the link's /30. Restarts the server.
+    /// </summary>
+    public async Task AcceptAsync(SiteNetwork network)
+    {
+        await File.AppendAllTextAsync(Path.Combine(Data, "pg_hba.conf"), $"\nhost all all {network.SiteAddress}/32 trust\n");
+        _listen = $"127.0.0.1,{network.HostAddress}";
+        await PgCtlAsync("-D", Data, "-m", "fast", "-w", "stop");
+        NpgsqlConnection.ClearAllPools();
+        await StartServerAsync();
+    }
+
+    // The options .ci/start-postgres.sh gave it, and the addresses it listens on.
+    private Task StartServerAsync() => PgCtlAsync("-D", Data, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
+        "-o", $"-p {_port} -k {_directory} -c listen_addresses={_listen} -c max_connections=300 -c fsync=off", "start");
+
+    private string _listen = "127.0.0.1";
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -18,9 +18,11 @@ public sealed class SiloFleet : IAsyncDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly TextWriter _log;
 
-    private SiloFleet(ChaosOptions options, string connection, string clusterId, string directory, TextWriter log)
+    private readonly SiteNetwork? _network;
+
+    private SiloFleet(ChaosOptions options, string connection, string clusterId, string directory, SiteNetwork? network, TextWriter log)
     {
-        (_options, _connection, ClusterId, _log) = (options, connection, clusterId, log);
+        (_options, _connection, ClusterId, _network, _log) = (options, connection, clusterId, network, log);
         Directory.CreateDirectory(directory);
         _infrastructure = Path.Combine(directory, "infrastructure.yaml");
         File.WriteAllLines(_infrastructure, [
@@ -38,15 +40,18 @@ public sealed class SiloFleet : IAsyncDisposable
     /// <summary>Where each silo's output is written when the fleet stops.</summary>
     public string LogDirectory { get; }
 
-    /// <summary>Initialises the schema and starts every silo.</summary>
-    public static async Task<SiloFleet> StartAsync(ChaosOptions options, string connection, string directory, TextWriter log)
+    /// <summary>
+    /// Initialises the schema and starts every silo; with <paramref name="network"/>, the last site's silo runs in
+    /// that namespace (<see cref="CuttableSite"/>) and every silo is reached on the network's addresses.
+    /// </summary>
+    public static async Task<SiloFleet> StartAsync(ChaosOptions options, string connection, string directory, SiteNetwork? network, TextWriter log)
     {
         await using (var init = ChildProcess.StartDotnet(options.SiloProgram, "db", "init", "--connection", connection))
         {
             if (await init.WaitForExitAsync(StartTimeout) != 0)
                 throw new InvalidOperationException($"db init failed:\n{string.Join('\n', init.Output)}");
         }
-        var fleet = new SiloFleet(options, connection, $"chaos-{Guid.NewGuid():N}", directory, log);
+        var fleet = new SiloFleet(options, connection, $"chaos-{Guid.NewGuid():N}", directory, network, log);
         // The first silo alone, so the others find a cluster to join rather than racing to found one.
         var sites = options.Sites.ToList();
         await fleet.StartAsync(sites[0]);
@@ -56,6 +61,15 @@ public sealed class SiloFleet : IAsyncDisposable
 
     /// <summary>The sites.</summary>
     public IReadOnlyList<string> Sites => _options.Sites;
+
+    /// <summary>The site whose silo runs in a namespace of its own and can be cut off; null when none does.</summary>
+    public string? CuttableSite => _network is null ? null : _options.Sites[^1];
+
+    /// <summary>Cuts <see cref="CuttableSite"/> off from the other silos and the database.</summary>
+    public Task CutAsync() => _network!.CutAsync();
+
+    /// <summary>Joins <see cref="CuttableSite"/> to the others again.</summary>
+    public Task MendAsync() => _network!.MendAsync();
 
     /// <summary>Whether the site's silo process is running (paused counts as running).</summary>
     public bool IsRunning(string site) => _silos[site].Process is { HasExited: false };
@@ -139,12 +153,20 @@ public sealed class SiloFleet : IAsyncDisposable
             // One vote declares a silo dead, as in the failover benchmark: with one silo per site, the survivors of a
             // three-site cluster need not agree before a frozen site's VMs restart elsewhere.
             var environment = new Dictionary<string, string> { ["Discovery__FailureDetection__NumVotesForDeathDeclaration"] = "1" };
-            silo.Process = ChildProcess.StartDotnet(environment, _options.SiloProgram,
-                "--site", site, "--clustering", "postgres", "--connection", _connection, "--cluster-id", ClusterId,
-                "--silo-port", silo.SiloPort.ToString(), "--gateway-port", silo.GatewayPort.ToString(),
+            // With a site network, silos advertise the link's addresses (loopback is not shared with the namespace),
+            // and the cut site reaches the database across the link.
+            var inNamespace = site == CuttableSite;
+            var (address, connection) = _network is null ? ("127.0.0.1", _connection)
+                : inNamespace ? (_network.SiteAddress, new Npgsql.NpgsqlConnectionStringBuilder(_connection) { Host = _network.HostAddress }.ConnectionString)
+                : (_network.HostAddress, _connection);
+            string[] command = ["dotnet", _options.SiloProgram,
+                "--site", site, "--clustering", "postgres", "--connection", connection, "--cluster-id", ClusterId,
+                "--address", address, "--silo-port", silo.SiloPort.ToString(), "--gateway-port", silo.GatewayPort.ToString(),
                 "--infrastructure", _infrastructure, "--data-dir", silo.DataDirectory,
                 "--probe-timeout", _options.ProbeTimeout.ToString("c"), "--missed-probes", _options.MissedProbes.ToString(),
-                "--table-refresh", "00:00:02", "--reconcile-every", _options.ReconcileEvery.ToString("c"));
+                "--table-refresh", "00:00:02", "--reconcile-every", _options.ReconcileEvery.ToString("c")];
+            silo.Process = ChildProcess.Start(environment, inNamespace ? [.. _network!.Wrap(command[0]), .. command[1..]] : command,
+                Path.GetDirectoryName(_options.SiloProgram)!);
             silo.Starts++;
             return silo.Process;
         }

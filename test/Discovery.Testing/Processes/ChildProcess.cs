@@ -32,19 +32,25 @@ public sealed partial class ChildProcess : IAsyncDisposable
     public static ChildProcess StartDotnet(string dll, params string[] args) => StartDotnet(new Dictionary<string, string>(), dll, args);
 
     /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="args"/></c> with <paramref name="environment"/> added to this process's.</summary>
-    public static ChildProcess StartDotnet(IReadOnlyDictionary<string, string> environment, string dll, params string[] args)
+    public static ChildProcess StartDotnet(IReadOnlyDictionary<string, string> environment, string dll, params string[] args) =>
+        Start(environment, ["dotnet", dll, .. args], Path.GetDirectoryName(dll)!);
+
+    /// <summary>
+    /// Starts <paramref name="command"/> (a program and its arguments) in <paramref name="workingDirectory"/> with
+    /// <paramref name="environment"/> added to this process's.
+    /// </summary>
+    public static ChildProcess Start(IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> command, string workingDirectory)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory,
         };
         foreach (var (name, value) in environment)
             info.Environment[name] = value;
-        info.ArgumentList.Add(dll);
-        foreach (var arg in args)
+        foreach (var arg in command.Skip(1))
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(process);
