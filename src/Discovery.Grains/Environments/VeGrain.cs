@@ -279,27 +279,22 @@ public sealed class VeGrain(
     {
         if (R.AwaitingCapacity.Count == 0 || R.Spec is not { } spec)
             return;
-        var waiting = R.AwaitingCapacity.Keys.Where(R.Nodes.ContainsKey).ToList();
         try
         {
-            // Near the VE's requester still, but by its site's location when its node's site is down with the lost nodes.
-            var requester = R.Requester ?? Requester.AtNode(R.Nodes[waiting[0]]);
-            if (requester.Node is not null && !topology.SitesUp().Contains(requester.Site))
-                requester = new Requester(requester.Site);
-            var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
-            var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, waiting), requester, null), spec);
-            var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
-            foreach (var vm in waiting)
-                await RequirePolicyAsync("ha-restart", vm, plan[vm].Host.Node, templates[vm].Image);
-            foreach (var vm in waiting)
+            for (var attempt = 1; ; attempt++)
             {
-                var target = plan[vm].Host.Node;
-                var why = R.AwaitingCapacity[vm];
-                await Recovery(vm).RestartOnAsync(target, why);
-                R.Nodes[vm] = target;
-                R.AwaitingCapacity.Remove(vm);
-                await WriteRecordAsync();
-                await ProgressAsync("recover", waiting.Count - R.AwaitingCapacity.Count(a => waiting.Contains(a.Key)), waiting.Count, $"{vm} restarted on {target} ({why})");
+                try
+                {
+                    await RestartEachAwaitingAsync(spec);
+                    break;
+                }
+                catch (InsufficientCapacityException e) when (attempt < options.Value.MaxReservationAttempts)
+                {
+                    // The node was fuller than its site said; its refusal refreshed the site's view, so plan again now
+                    // rather than a whole RecoveryRetryInterval later (chaos suite: a VM waited 30 s on a stale view).
+                    logger.LogInformation("VE {Ve}: restart attempt {Attempt} refused ({Reason}); planning again", Id, attempt, e.Message);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                }
             }
         }
         catch (Exception e) when (e is PlacementFailedException or InsufficientCapacityException or VmTransitionException or SiteUnavailableException or VeOperationException or PolicyViolationException)
@@ -312,6 +307,33 @@ public sealed class VeGrain(
         finally
         {
             await ScheduleRecoveryRetryAsync();
+        }
+    }
+
+    // One round: plans every VM still waiting, then restarts each on its planned node.
+    private async Task RestartEachAwaitingAsync(VeSpec spec)
+    {
+        var waiting = R.AwaitingCapacity.Keys.Where(R.Nodes.ContainsKey).ToList();
+        if (waiting.Count == 0)
+            return;
+        // Near the VE's requester still, but by its site's location when its node's site is down with the lost nodes.
+        var requester = R.Requester ?? Requester.AtNode(R.Nodes[waiting[0]]);
+        if (requester.Node is not null && !topology.SitesUp().Contains(requester.Site))
+            requester = new Requester(requester.Site);
+        var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
+        var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, waiting), requester, null), spec);
+        var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
+        foreach (var vm in waiting)
+            await RequirePolicyAsync("ha-restart", vm, plan[vm].Host.Node, templates[vm].Image);
+        foreach (var vm in waiting)
+        {
+            var target = plan[vm].Host.Node;
+            var why = R.AwaitingCapacity[vm];
+            await Recovery(vm).RestartOnAsync(target, why);
+            R.Nodes[vm] = target;
+            R.AwaitingCapacity.Remove(vm);
+            await WriteRecordAsync();
+            await ProgressAsync("recover", waiting.Count - R.AwaitingCapacity.Count(a => waiting.Contains(a.Key)), waiting.Count, $"{vm} restarted on {target} ({why})");
         }
     }
 
