@@ -65,7 +65,7 @@ public sealed class InvariantChecker(IClusterClient grains, ChaosOptions options
                            string.Join(", ", ve.Vms.Where(v => v.State != VmState.None).Select(v => $"{v.Id} {v.State}")));
         if (!model.MustBeDeployed)
             return;
-        var protectedVms = model.Spec.Instances().Where(i => i.Template.Ha == HaMode.Restart).Select(i => $"{model.Name}/{i.Vm}").ToHashSet();
+        var protectedVms = model.Spec.Instances().Where(i => i.Template.Ha.IsProtected()).Select(i => $"{model.Name}/{i.Vm}").ToHashSet();
         foreach (var vm in ve.Vms)
         {
             if (vm.State == VmState.None || vm.Node is null)
@@ -89,7 +89,7 @@ public sealed class InvariantChecker(IClusterClient grains, ChaosOptions options
         }
         foreach (var (vm, node) in holders.SelectMany(h => h.Select(node => (h.Key, node))))
         {
-            if (!records.TryGetValue(vm, out var record) || record.Node != node)
+            if (!records.TryGetValue(vm, out var record) || record.Node != node && record.Standby != node)
                 violations.Add($"orphan reservation: node {node} holds VM {vm}, whose record is {(record is null ? "gone" : $"on {record.Node}")}");
         }
         foreach (var node in nodes)

@@ -29,7 +29,7 @@ public sealed class RecoveryClock(IClusterClient grains, History history, TextWr
     public async Task<IReadOnlyList<VmInfo>> ProtectedVmsOnAsync(string site)
     {
         var vms = history.Ves.Values.Where(v => v is { DeployAcknowledged: true, DeleteAttempted: false })
-            .SelectMany(v => v.Spec.Instances().Where(i => i.Template.Ha == HaMode.Restart).Select(i => VmId.Parse($"{v.Name}/{i.Vm}").Value))
+            .SelectMany(v => v.Spec.Instances().Where(i => i.Template.Ha.IsProtected()).Select(i => VmId.Parse($"{v.Name}/{i.Vm}").Value))
             .ToList();
         var infos = await Task.WhenAll(vms.Select(async vm =>
         {

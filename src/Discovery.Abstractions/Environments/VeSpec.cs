@@ -7,7 +7,7 @@ namespace Discovery.Abstractions.Environments;
 /// <param name="Constraints">Placement constraints over the VMs.</param>
 /// <param name="Near">Where the VE should run close to; null: near the caller.</param>
 /// <param name="SnapshotEveryMinutes">
-/// How often the VE's protected VMs (<see cref="HaMode.Restart"/>) are snapshotted, so that a restart after their node
+/// How often the VE's protected VMs (<see cref="HaMode.Restart"/>, <see cref="HaMode.Replica"/>) are snapshotted, so that a restart after their node
 /// is lost starts from the latest snapshot rather than from the image; null: never.
 /// </param>
 [GenerateSerializer, Immutable, Alias("discovery.ve-spec")]
@@ -55,6 +55,8 @@ public sealed record VeSpec(
             problems.Add($"a VE holds at most {MaxInstances} VMs (this one has {instances.Count})");
         if (Near?.Validate() is { } badLocality)
             problems.Add(badLocality);
+        if (SnapshotEveryMinutes is null && instances.FirstOrDefault(i => i.Template.Ha == HaMode.Replica) is { Vm: not null } replica)
+            problems.Add($"VM '{replica.Template.Name}' has ha: Replica, whose standby is refreshed by snapshots: set snapshotEveryMinutes");
         if (SnapshotEveryMinutes is < 1 or > MaxSnapshotEveryMinutes)
             problems.Add($"snapshotEveryMinutes is {SnapshotEveryMinutes}: snapshots are taken every 1 to {MaxSnapshotEveryMinutes} minutes (a week)");
         foreach (var constraint in AllConstraints)

@@ -11,6 +11,7 @@ namespace Discovery.Abstractions.VirtualMachines;
 /// <param name="Generation">How many times it was started again elsewhere after losing its node.</param>
 /// <param name="SnapshotAt">When its latest snapshot was taken (a restart elsewhere starts from it), or null.</param>
 /// <param name="RestoredFrom">The snapshot image this generation was restored from; null when it started from its image.</param>
+/// <param name="Standby">The node keeping a standby of it (ha: replica), on another site; null: none.</param>
 [GenerateSerializer, Immutable, Alias("discovery.vm-info")]
 public sealed record VmInfo(
     [property: Id(0)] string Id,
@@ -22,7 +23,8 @@ public sealed record VmInfo(
     [property: Id(6)] double? CpuDemand = null,
     [property: Id(7)] long Generation = 0,
     [property: Id(8)] DateTimeOffset? SnapshotAt = null,
-    [property: Id(9)] string? RestoredFrom = null);
+    [property: Id(9)] string? RestoredFrom = null,
+    [property: Id(10)] string? Standby = null);
 
 /// <summary>How a VM was moved between nodes.</summary>
 public enum MigrationKind

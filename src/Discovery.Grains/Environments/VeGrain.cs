@@ -139,6 +139,7 @@ public sealed class VeGrain(
         R.Status = VeStatus.Running;
         await WriteRecordAsync();
         ScheduleSnapshots();
+        await KeepStandbysAsync();
         logger.LogInformation("VE {Ve} deployed near {Requester}: {Placement}", Id, requester, string.Join(", ", plan.Select(p => $"{p.Key}@{p.Value.Host.Node}")));
         return await LocateAsync();
     });
@@ -212,6 +213,7 @@ public sealed class VeGrain(
         }
         R.Requester = requester;
         await WriteRecordAsync();
+        await KeepStandbysAsync(); // a replica moved next to its standby gets another
         return await LocateAsync();
     });
 
@@ -235,6 +237,7 @@ public sealed class VeGrain(
         R.Nodes[vm] = node;
         await WriteRecordAsync();
         await ProgressAsync("move", 1, 1, $"{vm} moved from {from} to {node}");
+        await KeepStandbysAsync();
         return await LocateAsync();
     });
 
@@ -247,7 +250,7 @@ public sealed class VeGrain(
         var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
         foreach (var (vm, node) in lost)
         {
-            if (templates[vm].Ha == HaMode.Restart)
+            if (templates[vm].Ha.IsProtected())
                 R.AwaitingCapacity[vm] = $"{node} was lost: {reason}";
             else
                 await Vm(vm).ReportFailureAsync(node, $"its node was lost: {reason}");
@@ -264,7 +267,7 @@ public sealed class VeGrain(
         // Only a protected VM still recorded on that node, and not already waiting (this VE reports its waiting VMs
         // failed itself, which comes back here).
         if (R.Spec is not { } spec || R.Nodes.GetValueOrDefault(vm) != node || R.AwaitingCapacity.ContainsKey(vm)
-            || spec.Instances().Where(i => i.Vm == vm).Select(i => i.Template.Ha).FirstOrDefault() != HaMode.Restart)
+            || !spec.Instances().Where(i => i.Vm == vm).Select(i => i.Template.Ha).FirstOrDefault().IsProtected())
             return;
         logger.LogWarning("VE {Ve}: protected VM {Vm} failed on {Node} ({Reason}); restarting it", Id, vm, node, reason);
         R.AwaitingCapacity[vm] = $"it failed on {node}: {reason}";
@@ -286,6 +289,7 @@ public sealed class VeGrain(
                 try
                 {
                     await RestartEachAwaitingAsync(spec);
+                    await KeepStandbysAsync(); // a promoted replica needs a new standby; a restarted one may share its site
                     break;
                 }
                 catch (InsufficientCapacityException e) when (attempt < options.Value.MaxReservationAttempts)
@@ -316,6 +320,24 @@ public sealed class VeGrain(
         var waiting = R.AwaitingCapacity.Keys.Where(R.Nodes.ContainsKey).ToList();
         if (waiting.Count == 0)
             return;
+        // A replica's standby is promoted where it waits: no placement, its capacity is held there. If that fails, the
+        // VM is placed anew like any protected VM.
+        foreach (var vm in waiting.ToList())
+        {
+            if (await LiveStandbyAsync(vm) is not { } standby)
+                continue;
+            try
+            {
+                await RestartOneAsync(vm, standby, waiting);
+                waiting.Remove(vm);
+            }
+            catch (Exception e) when (e is HypervisorException or VmTransitionException or InsufficientCapacityException)
+            {
+                logger.LogWarning("VE {Ve}: the standby of {Vm} on {Standby} could not be promoted ({Reason}); placing it anew", Id, vm, standby, e.Message);
+            }
+        }
+        if (waiting.Count == 0)
+            return;
         // Near the VE's requester still, but by its site's location when its node's site is down with the lost nodes.
         var requester = R.Requester ?? Requester.AtNode(R.Nodes[waiting[0]]);
         if (requester.Node is not null && !topology.SitesUp().Contains(requester.Site))
@@ -326,14 +348,53 @@ public sealed class VeGrain(
         foreach (var vm in waiting)
             await RequirePolicyAsync("ha-restart", vm, plan[vm].Host.Node, templates[vm].Image);
         foreach (var vm in waiting)
+            await RestartOneAsync(vm, plan[vm].Host.Node, waiting);
+    }
+
+    // The VM's standby node, if it has one on a site that is up and the node is up.
+    private async Task<string?> LiveStandbyAsync(string vm)
+    {
+        if ((await Vm(vm).GetInfoAsync()).Standby is not { } standby || !topology.SitesUp().Contains(NodeId.Parse(standby).Site))
+            return null;
+        return (await GrainFactory.GetGrain<INodeGrain>(standby).GetInfoAsync()).Status == NodeStatus.Up ? standby : null;
+    }
+
+    private async Task RestartOneAsync(string vm, string target, IReadOnlyCollection<string> round)
+    {
+        var why = R.AwaitingCapacity[vm];
+        await Recovery(vm).RestartOnAsync(target, why);
+        R.Nodes[vm] = target;
+        R.AwaitingCapacity.Remove(vm);
+        await WriteRecordAsync();
+        await ProgressAsync("recover", round.Count - R.AwaitingCapacity.Count(a => round.Contains(a.Key)), round.Count, $"{vm} restarted on {target} ({why})");
+    }
+
+    // Every replica VM keeps a standby on a node of another site than its own (and up), chosen as a relocation would
+    // place it there: every constraint and policy of the VE, nearest the requester. A replica without one (no node
+    // fits, a policy keeps it on one site) is still restarted when its node is lost, as ha: restart; it gets one when
+    // this is tried again (after each deployment, restart, relocation, and at every snapshot tick).
+    private async Task KeepStandbysAsync()
+    {
+        if (R.Spec is not { } spec)
+            return;
+        foreach (var (vm, template) in spec.Instances().Where(i => i.Template.Ha == HaMode.Replica && R.Nodes.ContainsKey(i.Vm) && !R.AwaitingCapacity.ContainsKey(i.Vm)))
         {
-            var target = plan[vm].Host.Node;
-            var why = R.AwaitingCapacity[vm];
-            await Recovery(vm).RestartOnAsync(target, why);
-            R.Nodes[vm] = target;
-            R.AwaitingCapacity.Remove(vm);
-            await WriteRecordAsync();
-            await ProgressAsync("recover", waiting.Count - R.AwaitingCapacity.Count(a => waiting.Contains(a.Key)), waiting.Count, $"{vm} restarted on {target} ({why})");
+            var site = NodeId.Parse(R.Nodes[vm]).Site;
+            if (await LiveStandbyAsync(vm) is { } standby && NodeId.Parse(standby).Site != site)
+                continue;
+            try
+            {
+                var apart = spec with { Constraints = [.. spec.AllConstraints, new Ban([vm], [site])] };
+                var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
+                var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, [vm]), R.Requester ?? Requester.AtNode(R.Nodes[vm]), null), apart);
+                await RequirePolicyAsync("standby", vm, plan[vm].Host.Node, template.Image);
+                await Recovery(vm).KeepStandbyOnAsync(plan[vm].Host.Node);
+                logger.LogInformation("VE {Ve}: {Vm} on {Node} keeps its standby on {Standby}", Id, vm, R.Nodes[vm], plan[vm].Host.Node);
+            }
+            catch (Exception e) when (e is PlacementFailedException or InsufficientCapacityException or VmTransitionException or SiteUnavailableException or PolicyViolationException or VeOperationException)
+            {
+                logger.LogWarning("VE {Ve}: no standby for {Vm} on another site than {Site} yet ({Reason}); it restarts where placement says if its node is lost", Id, vm, site, e.Message);
+            }
         }
     }
 
@@ -393,7 +454,8 @@ public sealed class VeGrain(
             await this.TryUnregisterAsync(SnapshotReminder, logger);
             return;
         }
-        var protectedVms = spec.Instances().Where(i => i.Template.Ha == HaMode.Restart).Select(i => i.Vm)
+        await KeepStandbysAsync(); // a standby whose site went down is replaced
+        var protectedVms = spec.Instances().Where(i => i.Template.Ha.IsProtected()).Select(i => i.Vm)
             .Where(vm => R.Nodes.ContainsKey(vm) && !R.AwaitingCapacity.ContainsKey(vm));
         foreach (var vm in protectedVms)
         {

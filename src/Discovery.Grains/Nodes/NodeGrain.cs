@@ -154,9 +154,16 @@ public sealed class NodeGrain(
             throw new ArgumentException($"VM {vm}: {problem}", nameof(spec));
         if (state.State.Vms.TryGetValue(vm, out var admitted))
         {
-            if (admitted == spec)
-                return;
-            throw new VmTransitionException($"VM {vm} is already on node {Id} with another spec ({admitted})");
+            if (admitted != spec)
+                throw new VmTransitionException($"VM {vm} is already on node {Id} with another spec ({admitted})");
+            // Reserved without a domain (a standby copy's capacity, a migration's target) and now to run here: its
+            // domain is defined on the reservation it already holds.
+            if (defineDomain && !await OnHypervisor(() => HasDomain(id)))
+            {
+                _incoming.Remove(vm);
+                await DefineDomainAsync(id, spec);
+            }
+            return;
         }
         // Placement passes standby nodes by, so a VM sent here means a partition or an operator needs this capacity.
         if (state.State.Status == NodeStatus.Standby && NodeCapacity.Refusal(node, state.State.Vms.Values, spec) is null)
@@ -181,21 +188,30 @@ public sealed class NodeGrain(
         if (!defineDomain)
             _incoming.Add(vm);
         if (defineDomain)
-        {
-            // An imported image is pulled to this site (boot-critical chunks first) and assembled for libvirt.
-            var disk = spec.Image is { } image ? await images.PrepareAsync(GrainFactory, Id, image) : null;
-            var nic = await networks.AttachmentOfAsync(id);
-            await OnHypervisor(() =>
-            {
-                if (nic is not null)
-                    Networks.VeNetworkAttacher.Ensure(Connection, nic.Network, nic.Bridge);
-                var domain = ToDomainSpec(id, spec, disk) with { Network = nic?.Network, MacAddress = nic?.Mac };
-                Connection.DefineDomain(DomainXml.Build(domain, DomainXml.KindFor(_uri!))).Dispose();
-            });
-        }
+            await DefineDomainAsync(id, spec);
         state.State.Vms[vm] = spec;
         await state.WriteStateAsync();
         ReportLoad();
+    }
+
+    // An imported image is pulled to this site (boot-critical chunks first) and assembled for libvirt.
+    private async Task DefineDomainAsync(VmId id, VmSpec spec)
+    {
+        var disk = spec.Image is { } image ? await images.PrepareAsync(GrainFactory, Id, image) : null;
+        var nic = await networks.AttachmentOfAsync(id);
+        await OnHypervisor(() =>
+        {
+            if (nic is not null)
+                Networks.VeNetworkAttacher.Ensure(Connection, nic.Network, nic.Bridge);
+            var domain = ToDomainSpec(id, spec, disk) with { Network = nic?.Network, MacAddress = nic?.Mac };
+            Connection.DefineDomain(DomainXml.Build(domain, DomainXml.KindFor(_uri!))).Dispose();
+        });
+    }
+
+    private bool HasDomain(VmId id)
+    {
+        using var domain = Connection.TryLookupDomain(id.DomainName);
+        return domain is not null;
     }
 
     /// <inheritdoc />
@@ -534,7 +550,8 @@ public sealed class NodeGrain(
             var (vm, owner) = (info.Id, info.Node);
             if (owner == Id.ToString())
                 recorded[vm] = info.State;
-            if (owner == Id.ToString() || info.State == VmState.Migrating)
+            // A standby copy's reservation is the VM's too (ha: replica): kept while the record names this node so.
+            if (owner == Id.ToString() || info.State == VmState.Migrating || info.Standby == Id.ToString())
                 continue;
             // Released only when seen so twice in a row: a VM being defined is admitted here a moment before its
             // record names this node, and one migrating here a moment before its record says Migrating.

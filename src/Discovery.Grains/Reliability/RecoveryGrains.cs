@@ -35,6 +35,12 @@ public interface IVmRecoveryGrain : IGrainWithStringKey
     /// previous one; a VM that neither runs nor sleeps is left as it is.
     /// </summary>
     Task<VmInfo> SnapshotAsync();
+
+    /// <summary>
+    /// Keeps the VM's standby (ha: replica) on <paramref name="node"/>: capacity reserved there, the latest snapshot's
+    /// chunks copied to its site; the previous standby, if another, is released. Null releases the standby.
+    /// </summary>
+    Task<VmInfo> KeepStandbyOnAsync(string? node);
 }
 
 /// <summary>

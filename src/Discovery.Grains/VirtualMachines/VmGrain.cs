@@ -63,6 +63,12 @@ public sealed class VmGrain(
         var target = NodeId.Parse(targetNode).ToString();
         if (target == R.Node)
             return Info();
+        if (R.Standby == target)
+        {
+            // Moving onto its own standby: that reservation becomes the move's; the VE chooses another standby.
+            R.Standby = null;
+            await WriteRecordAsync();
+        }
         var source = Node(R.Node!);
         var destination = Node(target);
         var spec = R.Spec!;
@@ -135,6 +141,8 @@ public sealed class VmGrain(
         Require(VmOperation.Delete);
         if (R.Node is { } node)
             await Node(node).EvictAsync(Id.Value);
+        if (R.Standby is { } standby)
+            await Node(standby).EvictAsync(Id.Value);
         var (site, from, snapshot) = (SiteOfNode(), R.State, R.Snapshot);
         await record.ClearStateAsync();
         if (snapshot is not null)
@@ -203,6 +211,8 @@ public sealed class VmGrain(
         R.LastMigration = null;
         R.StartPending = !wasStopped;
         R.RestoredFrom = null;
+        if (R.Standby == target)
+            R.Standby = null; // promoted: its reservation there is now the VM's own
         await RecordAsync(VmState.Defined, $"generation {R.Generation} on {target} after {lost} was lost: {reason}");
         if (wasStopped)
             return Info();
@@ -245,7 +255,47 @@ public sealed class VmGrain(
         logger.LogInformation("VM {Vm} snapshotted on {Node} as image {Image}", Id, node, image);
         if (previous is not null)
             await DeleteSnapshotAsync(previous.Image);
+        if (R.Standby is { } standby)
+            await CopySnapshotToAsync(standby);
         return Info();
+    }
+
+    /// <inheritdoc />
+    public async Task<VmInfo> KeepStandbyOnAsync(string? node)
+    {
+        if (R.Spec is not { } spec)
+            throw new VmTransitionException($"VM {Id} is not defined: it has no standby to keep");
+        if (node is not null && node == R.Node)
+            throw new VmTransitionException($"VM {Id} runs on {node}: its standby must be on another node");
+        if (node == R.Standby)
+            return Info();
+        if (node is not null)
+            await Node(node).AdmitAsync(Id.Value, spec, defineDomain: false); // capacity held, no domain until promoted
+        var previous = R.Standby;
+        R.Standby = node;
+        await WriteRecordAsync();
+        if (previous is not null && previous != R.Node)
+            await Node(previous).EvictAsync(Id.Value);
+        if (node is not null)
+            await CopySnapshotToAsync(node);
+        return Info();
+    }
+
+    // The latest snapshot's chunks reach the standby's site as it is taken, so a promotion pulls nothing across the
+    // WAN. If the copy fails, a promotion pulls them then, from the nearest replicas.
+    private async Task CopySnapshotToAsync(string standby)
+    {
+        if (R.Snapshot is not { } snapshot)
+            return;
+        try
+        {
+            if (await GrainFactory.GetGrain<IImageGrain>(snapshot.Image).GetManifestAsync() is { } manifest)
+                await GrainFactory.GetGrain<ISiteChunkStoreGrain>(NodeId.Parse(standby).Site).FetchAsync(manifest.Chunks.Select(c => c.Id).Distinct().ToList(), snapshot.Image);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning("VM {Vm}: snapshot {Image} not copied to its standby's site ({Standby}): {Reason}", Id, snapshot.Image, standby, e.Message);
+        }
     }
 
     // An image name from the VM's id (any tenant's characters) and the time: unique, and valid as an image name.
@@ -429,5 +479,5 @@ public sealed class VmGrain(
 
     private INodeGrain Node(string node) => GrainFactory.GetGrain<INodeGrain>(node);
 
-    private VmInfo Info() => new(Id.Value, R.Spec, R.State, R.Node, R.LastMigration, R.Failure, R.CpuDemand, R.Generation, R.Snapshot?.TakenAt, R.RestoredFrom);
+    private VmInfo Info() => new(Id.Value, R.Spec, R.State, R.Node, R.LastMigration, R.Failure, R.CpuDemand, R.Generation, R.Snapshot?.TakenAt, R.RestoredFrom, R.Standby);
 }

@@ -48,6 +48,9 @@ public sealed class VmRecord
 
     /// <summary>The snapshot this generation was restored from; null when it started from its image.</summary>
     [Id(10)] public string? RestoredFrom { get; set; }
+
+    /// <summary>The node holding a standby reservation of the VM (ha: replica), on another site; null: none.</summary>
+    [Id(11)] public string? Standby { get; set; }
 }
 
 /// <summary>A snapshot of a VM, kept as an image of its tenant.</summary>
