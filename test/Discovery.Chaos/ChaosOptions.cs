@@ -52,6 +52,12 @@ public sealed record ChaosOptions(
     /// </summary>
     public bool CutSites { get; init; } = true;
 
+    /// <summary>
+    /// Whether the workload's VEs are snapshotted every minute and some of their db VMs are <c>ha: replica</c> (a
+    /// standby on another site); off in the CI's short form, whose 100 s hardly see a snapshot.
+    /// </summary>
+    public bool Replicas { get; init; }
+
     /// <summary>How long PostgreSQL stays down when it is restarted.</summary>
     public TimeSpan DatabaseDowntime { get; init; } = TimeSpan.FromSeconds(3);
 

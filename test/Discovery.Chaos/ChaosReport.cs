@@ -25,7 +25,8 @@ public sealed record ChaosReport(
         var o = Options;
         var text = new StringBuilder();
         text.AppendLine($"Chaos run: {o.Sites.Count} sites × 1 silo process × {o.NodesPerSite} test-driver nodes, PostgreSQL clustering and storage; " +
-                        $"workload {o.Workload.TotalSeconds:0} s ({o.Workers} workers × {o.VesPerWorker} VEs), a fault every {o.FaultEvery.TotalSeconds:0} s; ran {Ran.TotalSeconds:0} s in all (seed {o.Seed}).");
+                        $"workload {o.Workload.TotalSeconds:0} s ({o.Workers} workers × {o.VesPerWorker} VEs), a fault every {o.FaultEvery.TotalSeconds:0} s; ran {Ran.TotalSeconds:0} s in all (seed {o.Seed})" +
+                        (o.Replicas ? "; VEs snapshotted every minute, some db VMs ha: replica." : "."));
         text.AppendLine($"Failure detection: ProbeTimeout {o.ProbeTimeout.TotalSeconds:0.#} s, NumMissedProbesLimit {o.MissedProbes}, NumVotesForDeathDeclaration 1, TableRefreshTimeout 2 s; reconciliation every {o.ReconcileEvery.TotalSeconds:0.#} s.");
         text.AppendLine();
         text.AppendLine("| | count |");

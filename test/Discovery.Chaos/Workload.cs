@@ -47,10 +47,13 @@ public sealed class Workload(DiscoveryClient client, ChaosOptions options, Histo
     {
         var name = $"chaos-{worker}/ve-{Interlocked.Increment(ref _created)}";
         // Half the templates ask to be restarted elsewhere when their node dies; web replicas stay on distinct nodes.
+        // With replicas on, a protected db keeps a standby on another site half the time, snapshotted every minute.
+        var dbHa = random.Next(2) == 0 ? HaMode.None : options.Replicas && random.Next(2) == 0 ? HaMode.Replica : HaMode.Restart;
         var spec = new VeSpec(
             [new VmTemplate("web", 1, 512, Count: 2, Ha: random.Next(2) == 0 ? HaMode.Restart : HaMode.None),
-             new VmTemplate("db", 2, 1024, Ha: random.Next(2) == 0 ? HaMode.Restart : HaMode.None)],
-            [new Spread(["web"])]);
+             new VmTemplate("db", 2, 1024, Ha: dbHa)],
+            [new Spread(["web"])],
+            SnapshotEveryMinutes: options.Replicas ? 1 : null);
         var ve = history.Ves[name] = new VeModel(name, spec);
         var created = await RunAsync(ve, "create", id => client.VirtualEnvironments.CreateAsync(name, spec, id), stop);
         ve.CreateAcknowledged = created == Outcome.Acknowledged;

@@ -17,7 +17,7 @@ public static class ChaosSoak
             Settle: TimeSpan.FromSeconds(120),
             Workers: workers,
             VesPerWorker: vesPerWorker,
-            Seed: seed);
+            Seed: seed) { Replicas = true };
         if (options.Missing() is { } missing)
             throw new ArgumentException($"chaos: {missing}");
         var report = await ChaosRun.RunAsync(options, TextWriter.Synchronized(Console.Error));
