@@ -94,6 +94,24 @@ public sealed class SnapshotTests(SiteClusterFixture fixture)
         Assert.Null((await Web.GetInfoAsync()).RestoredFrom);
     }
 
+    // The reminder's first tick comes a whole interval after the deployment: a minute, the shortest.
+    [Fact]
+    public async Task A_ve_snapshots_its_protected_vms_on_its_own_every_interval()
+    {
+        var node = $"rennes/tick-{_test}";
+        await fixture.Client.GetGrain<INodeGrain>(node).RegisterAsync(new NodeSpec(4, 4096));
+        var ve = fixture.Client.GetGrain<IVeGrain>($"{Tenant}/ticking");
+        await ve.ConfigureAsync(new VeSpec([new VmTemplate("web", 1, 512, Ha: HaMode.Restart), new VmTemplate("batch", 1, 512)],
+            [new Fence([], [node])], SnapshotEveryMinutes: 1), "c1");
+        await ve.DeployAsync("d1", Locality.NearNode(node));
+        var web = fixture.Client.GetGrain<IVmGrain>($"{Tenant}/ticking/web");
+
+        await Eventually.HoldsAsync(async () => (await web.GetInfoAsync()).SnapshotAt is not null, "web's first snapshot", TimeSpan.FromSeconds(100));
+
+        Assert.Equal(VmState.Running, (await web.GetInfoAsync()).State);
+        Assert.Null((await fixture.Client.GetGrain<IVmGrain>($"{Tenant}/ticking/batch").GetInfoAsync()).SnapshotAt); // not protected
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]
