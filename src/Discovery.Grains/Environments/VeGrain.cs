@@ -439,7 +439,7 @@ public sealed class VeGrain(
             return;
         _snapshotRegistration = this.RegisterGrainTimer(async () =>
         {
-            if (R.Nodes.Count == 0 || await this.TryRegisterAsync(SnapshotReminder, TimeSpan.FromMinutes(minutes), logger))
+            if (R.Nodes.Count == 0 || await this.TryEnsureAsync(SnapshotReminder, TimeSpan.FromMinutes(minutes), logger))
             {
                 _snapshotRegistration?.Dispose();
                 _snapshotRegistration = null;
@@ -482,7 +482,7 @@ public sealed class VeGrain(
     {
         await ScheduleRecoveryRetryAsync(); // protected VMs still waiting for a node are tried again after a restart too
         if (R.Nodes.Count > 0)
-            ScheduleSnapshots(); // registered again (the same reminder) in case the deployment's silo died first
+            ScheduleSnapshots(); // registered if missing (the deployment's silo may have died first); never pushed back
         await base.OnActivateAsync(cancellationToken);
     }
 

@@ -25,6 +25,25 @@ internal static class ReminderBackstop
         }
     }
 
+    /// <summary>
+    /// Registers reminder <paramref name="name"/> unless the grain has it already, so that registering on every
+    /// activation does not push its next tick back; false when the reminder service refused (try again later).
+    /// </summary>
+    public static async Task<bool> TryEnsureAsync(this Grain grain, string name, TimeSpan period, ILogger logger)
+    {
+        try
+        {
+            if (await grain.GetReminder(name) is not null)
+                return true;
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            logger.LogWarning("Reminder {Reminder} of {Grain} not read yet, will retry: {Reason}", name, grain.GetGrainId(), e.Message);
+            return false;
+        }
+        return await grain.TryRegisterAsync(name, period, logger);
+    }
+
     /// <summary>Removes the reminder if there is one; false, with a warning logged, if the reminder service refused.</summary>
     public static async Task<bool> TryUnregisterAsync(this Grain grain, string name, ILogger logger)
     {
