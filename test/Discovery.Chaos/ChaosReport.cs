@@ -43,7 +43,7 @@ public sealed record ChaosReport(
         text.AppendLine($"| **violations** | **{Violations.Count}** |");
         text.AppendLine();
         if (RecoverySeconds.Count > 0)
-            text.AppendLine($"From a node's death (its silo killed or frozen) to its protected VMs running again, restarted as a new generation: median {Percentile(0.5):0.0} s, " +
+            text.AppendLine($"From a node's death (its silo killed, frozen or cut off) to its protected VMs running again, restarted as a new generation: median {Percentile(0.5):0.0} s, " +
                             $"p95 {Percentile(0.95):0.0} s, max {RecoverySeconds.Max():0.0} s over {RecoverySeconds.Count} VMs" +
                             (LateRecoveries.Count > 0 ? $"; {LateRecoveries.Count} not seen running again in time" : "") + ".");
         foreach (var failed in FailedSiloStarts)
