@@ -377,6 +377,7 @@ public sealed class VeGrain(
     {
         if (R.Spec is not { } spec)
             return;
+        var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value)); // choosing standbys moves no VM
         foreach (var (vm, template) in spec.Instances().Where(i => i.Template.Ha == HaMode.Replica && R.Nodes.ContainsKey(i.Vm) && !R.AwaitingCapacity.ContainsKey(i.Vm)))
         {
             var site = NodeId.Parse(R.Nodes[vm]).Site;
@@ -385,7 +386,6 @@ public sealed class VeGrain(
             try
             {
                 var apart = spec with { Constraints = [.. spec.AllConstraints, new Ban([vm], [site])] };
-                var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
                 var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, [vm]), R.Requester ?? Requester.AtNode(R.Nodes[vm]), null), apart);
                 await RequirePolicyAsync("standby", vm, plan[vm].Host.Node, template.Image);
                 await Recovery(vm).KeepStandbyOnAsync(plan[vm].Host.Node);
@@ -508,14 +508,14 @@ public sealed class VeGrain(
     public async Task<VeInfo> LocateAsync()
     {
         var info = await DescribeAsync();
-        if (_operations > 0 || !info.Vms.Any(v => v.State == VmState.None && R.Nodes.ContainsKey(v.Vm)))
+        var unrecorded = info.Vms.Where(v => v.State == VmState.None && R.Nodes.ContainsKey(v.Vm)).Select(v => v.Vm).ToList();
+        if (_operations > 0 || unrecorded.Count == 0)
             return info;
         // A VM this record places has no record of its own, and no operation of this VE is removing VMs: this
         // activation may be a stale twin (Orleans' default directory can keep two activations of a grain while silos
         // die) whose record the other one changed or deleted. Read what storage holds; if the VE is gone, go too, so
         // that later calls find the live activation (chaos suite: a deleted VE kept answering Running).
-        logger.LogWarning("VE {Ve}: VM(s) {Vms} placed by this activation's record have no record; reading the VE's record again", Id,
-            string.Join(", ", info.Vms.Where(v => v.State == VmState.None && R.Nodes.ContainsKey(v.Vm)).Select(v => v.Vm)));
+        logger.LogWarning("VE {Ve}: VM(s) {Vms} placed by this activation's record have no record; reading the VE's record again", Id, string.Join(", ", unrecorded));
         await record.ReadStateAsync();
         if (R.Spec is null)
             DeactivateOnIdle();

@@ -336,13 +336,13 @@ public sealed class NodeGrain(
             await OnHypervisor(() =>
             {
                 using var domain = Connection.LookupDomain(id.DomainName);
-                var was = domain.GetInfo().State;
-                if (ToVmState(was) is not (VmState.Running or VmState.Suspended))
-                    throw new VmTransitionException($"VM {vm} is {ToVmState(was)} on node {Id}: only a running or sleeping VM has a state to snapshot");
+                var was = ToVmState(domain.GetInfo().State);
+                if (was is not (VmState.Running or VmState.Suspended))
+                    throw new VmTransitionException($"VM {vm} is {was} on node {Id}: only a running or sleeping VM has a state to snapshot");
                 // libvirt saves a domain by stopping it; it runs on from the file at once, asleep again if it slept.
                 domain.Save(file);
                 Connection.RestoreDomain(file);
-                if (ToVmState(was) == VmState.Suspended)
+                if (was == VmState.Suspended)
                 {
                     using var restored = Connection.LookupDomain(id.DomainName);
                     restored.Suspend();
