@@ -84,6 +84,7 @@ public sealed class VeGrain(
         var problems = spec.Validate().Concat(await InfrastructureProblemsAsync(spec)).ToList();
         if (problems.Count > 0)
             throw new InvalidVeSpecException($"VE {Id}: {string.Join("; ", problems)}");
+        await RemoveStrayVmsAsync(); // of the spec it replaces: nobody would find them afterwards
         R.Spec = spec;
         R.Status = VeStatus.Configured;
         await WriteRecordAsync();
@@ -99,6 +100,7 @@ public sealed class VeGrain(
             throw new VeOperationException($"VE {Id} is {R.Status}; deploy needs a configured VE that is not deployed yet");
         var locality = near ?? spec.Near ?? Locality.NearCaller();
         var requester = await ResolveAsync(locality);
+        await RemoveStrayVmsAsync();
         var total = spec.Instances().Count * 2;
         // The tenant's quota is held before any node reserves anything, and given back if the deployment fails.
         await Quota.ReserveAsync(Id.ToString(), Usage(spec));
@@ -492,6 +494,7 @@ public sealed class VeGrain(
         await OnceAsync(requestId, "delete", async () =>
         {
             await RemoveVmsAsync(R.Nodes.Keys.ToList()); // their snapshots go with them
+            await RemoveStrayVmsAsync();
             await this.TryUnregisterAsync(SnapshotReminder, logger); // else its next tick, finding no VE, removes it
             var gone = new VeInfo(Id.ToString(), VeStatus.None, null, null, []);
             await record.ClearStateAsync();
@@ -573,6 +576,21 @@ public sealed class VeGrain(
                 logger.LogInformation("VE {Ve}: attempt {Attempt} to reserve failed ({Reason}); releasing and planning again", Id, attempt, e.Message);
                 await RemoveVmsAsync(reserved);
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // No answer (a timeout, a silo gone): the VM in flight may have reserved its node all the same.
+                // Release what can be released now; what cannot is a stray the next deploy or the delete removes.
+                var inFlight = plan.Keys.Where(vm => !reserved.Contains(vm)).Take(1);
+                try
+                {
+                    await RemoveVmsAsync([.. reserved, .. inFlight]);
+                }
+                catch (Exception cleanup) when (cleanup is not OutOfMemoryException)
+                {
+                    logger.LogWarning("VE {Ve}: VMs reserved by a failed deployment not released yet ({Reason})", Id, cleanup.Message);
+                }
+                throw;
+            }
         }
         throw new PlacementFailedException($"VE {Id}: nodes kept refusing the planned VMs after {options.Value.MaxReservationAttempts} attempts; last: {lastRefusal}");
     }
@@ -630,6 +648,25 @@ public sealed class VeGrain(
         R.Status = to;
         await WriteRecordAsync();
         return await LocateAsync();
+    }
+
+    // VMs of the spec that this record does not place but that have a record of their own: left by a deployment
+    // whose VE silo died, or whose call to a VM timed out, after the VM reserved its node (chaos suite: a deleted VE
+    // left such a VM behind, and its node's loss later marked it Failed). They go, with their reservations.
+    private async Task RemoveStrayVmsAsync()
+    {
+        if (R.Spec is not { } spec)
+            return;
+        var strays = new List<string>();
+        foreach (var vm in spec.Instances().Select(i => i.Vm).Where(vm => !R.Nodes.ContainsKey(vm)))
+        {
+            if ((await Vm(vm).GetInfoAsync()).State != VmState.None)
+                strays.Add(vm);
+        }
+        if (strays.Count == 0)
+            return;
+        logger.LogWarning("VE {Ve}: VM(s) {Vms} were reserved by an interrupted deployment that this record does not place; removing them", Id, string.Join(", ", strays));
+        await RemoveVmsAsync(strays);
     }
 
     private async Task RemoveVmsAsync(IEnumerable<string> vms)
