@@ -49,6 +49,7 @@ public static class DiscoverySiloBuilderExtensions
         silo.Services.TryAddSingleton<SnapshotReader>();
         silo.Services.AddSingleton<SiloDeathWatcher>();
         silo.Services.AddOptions<OverloadOptions>();
+        silo.Services.AddOptions<WatchOptions>();
         silo.Services.AddOptions<SiloMessagingOptions>().Configure<IOptions<OverloadOptions>>((messaging, overload) =>
         {
             messaging.MaxEnqueuedRequestsHardLimit = overload.Value.MaxQueuedCallsPerGrain;

@@ -2,6 +2,7 @@ using Discovery.Abstractions.Environments;
 using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
+using Discovery.Grains.Reliability;
 
 namespace Discovery.Chaos;
 
@@ -47,6 +48,7 @@ public sealed class InvariantChecker(IClusterClient grains, ChaosOptions options
         CheckDomains(nodes, records, byDomain, violations);
         foreach (var ve in ves.Where(v => v.Info.Spec is not null))
             CheckConstraints(ve.Info, violations);
+        await CheckWatchedAsync(ves, violations);
 
         var generations = records.Values.Select(r => r.Generation).ToList();
         return new CheckResult(violations, ves.Count, records.Count, nodes.Sum(n => n.Domains.Count),
@@ -128,6 +130,28 @@ public sealed class InvariantChecker(IClusterClient grains, ChaosOptions options
             var state = domains.GetValueOrDefault(record.Node!)?.GetValueOrDefault(VmId.Parse(record.Id).DomainName);
             if (state != record.State)
                 violations.Add($"VM {record.Id} is recorded {record.State} on {record.Node}, whose hypervisor has it {state?.ToString() ?? "not at all"}");
+        }
+    }
+
+    // Every protected VM that runs or sleeps is watched on its node, for its generation there.
+    private async Task CheckWatchedAsync(IReadOnlyList<VeState> ves, List<string> violations)
+    {
+        foreach (var ve in ves.Where(v => v.Info.Spec is not null))
+        {
+            var protectedVms = ve.Model.Spec.Instances().Where(i => i.Template.Ha.IsProtected()).Select(i => $"{ve.Model.Name}/{i.Vm}").ToHashSet();
+            foreach (var vm in ve.Vms.Where(v => protectedVms.Contains(v.Id) && v.State is VmState.Running or VmState.Suspended && v.Node is not null))
+            {
+                try
+                {
+                    var watch = await grains.GetGrain<IVmWatcherGrain>(VmWatcherKeys.Of(vm.Node!, vm.Id)).GetWatchAsync().WaitAsync(CallTimeout);
+                    if (watch?.Generation != vm.Generation)
+                        violations.Add($"VM {vm.Id} (protected) runs on {vm.Node} as generation {vm.Generation}, which its watcher there does not watch ({(watch is null ? "it watches nothing" : $"it watches generation {watch.Generation}")})");
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    violations.Add($"the watcher of VM {vm.Id} on {vm.Node} did not answer: {e.GetBaseException().Message}");
+                }
+            }
         }
     }
 

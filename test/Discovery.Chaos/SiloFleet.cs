@@ -164,7 +164,9 @@ public sealed class SiloFleet : IAsyncDisposable
                 "--address", address, "--silo-port", silo.SiloPort.ToString(), "--gateway-port", silo.GatewayPort.ToString(),
                 "--infrastructure", _infrastructure, "--data-dir", silo.DataDirectory,
                 "--probe-timeout", _options.ProbeTimeout.ToString("c"), "--missed-probes", _options.MissedProbes.ToString(),
-                "--table-refresh", "00:00:02", "--reconcile-every", _options.ReconcileEvery.ToString("c")];
+                "--table-refresh", "00:00:02", "--reconcile-every", _options.ReconcileEvery.ToString("c"),
+                // Watchers of protected VMs look every second, and give an agent that does not answer 10 s.
+                "--watch-every", "00:00:01", "--watch-unreachable-for", "00:00:10"];
             silo.Process = ChildProcess.Start(environment, inNamespace ? [.. _network!.Wrap(command[0]), .. command[1..]] : command,
                 Path.GetDirectoryName(_options.SiloProgram)!);
             silo.Starts++;

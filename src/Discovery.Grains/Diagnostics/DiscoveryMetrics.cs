@@ -44,6 +44,9 @@ public static class DiscoveryMetrics
     private static readonly Histogram<double> DvmsResolveTime = Meter.CreateHistogram(
         "discovery.dvms.resolve.duration", "s", "Time from a node's event to its resolution", tags: null, advice: SecondsBuckets);
 
+    private static readonly Counter<long> WatcherTriggers = Meter.CreateCounter<long>(
+        "discovery.watcher.triggers", "{vm}", "Protected VMs a watcher declared lost on their node, by cause: crashed, dead-silo, unreachable, node-down");
+
     private static readonly Counter<long> ChunkTransfers = Meter.CreateCounter<long>(
         "discovery.chunk.transfers", "{chunk}", "Image chunks a site copied from another site's replica");
 
@@ -89,6 +92,9 @@ public static class DiscoveryMetrics
     /// <summary>A VM moved to another node.</summary>
     public static void Migrated(MigrationKind kind) =>
         Migrations.Add(1, new KeyValuePair<string, object?>("kind", kind == MigrationKind.Live ? "live" : "cold"));
+
+    /// <summary>A watcher declared its protected VM lost on its node, for <paramref name="cause"/>.</summary>
+    public static void WatcherTriggered(string cause) => WatcherTriggers.Add(1, new KeyValuePair<string, object?>("cause", cause));
 
     /// <summary>A node started a DVMS procedure.</summary>
     public static void DvmsProcedureStarted() => DvmsStarted.Add(1);

@@ -142,6 +142,7 @@ public sealed class VeGrain(
         await WriteRecordAsync();
         ScheduleSnapshots();
         await KeepStandbysAsync();
+        await WatchProtectedAsync();
         logger.LogInformation("VE {Ve} deployed near {Requester}: {Placement}", Id, requester, string.Join(", ", plan.Select(p => $"{p.Key}@{p.Value.Host.Node}")));
         return await LocateAsync();
     });
@@ -292,18 +293,20 @@ public sealed class VeGrain(
                 {
                     await RestartEachAwaitingAsync(spec);
                     await KeepStandbysAsync(); // a promoted replica needs a new standby; a restarted one may share its site
+                    await WatchProtectedAsync();
                     break;
                 }
-                catch (InsufficientCapacityException e) when (attempt < options.Value.MaxReservationAttempts)
+                catch (Exception e) when (e is InsufficientCapacityException or HypervisorException && attempt < options.Value.MaxReservationAttempts)
                 {
-                    // The node was fuller than its site said; its refusal refreshed the site's view, so plan again now
-                    // rather than a whole RecoveryRetryInterval later (chaos suite: a VM waited 30 s on a stale view).
+                    // The node was fuller than its site said (its refusal refreshed the site's view), or its hypervisor
+                    // does not answer (that node is avoided for this recovery): plan again now rather than a whole
+                    // RecoveryRetryInterval later (chaos suite: a VM waited 30 s on a stale view).
                     logger.LogInformation("VE {Ve}: restart attempt {Attempt} refused ({Reason}); planning again", Id, attempt, e.Message);
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
                 }
             }
         }
-        catch (Exception e) when (e is PlacementFailedException or InsufficientCapacityException or VmTransitionException or SiteUnavailableException or VeOperationException or PolicyViolationException)
+        catch (Exception e) when (e is PlacementFailedException or InsufficientCapacityException or VmTransitionException or SiteUnavailableException or VeOperationException or PolicyViolationException or HypervisorException)
         {
             logger.LogWarning("VE {Ve}: {Count} protected VM(s) wait for capacity: {Reason}", Id, R.AwaitingCapacity.Count, e.Message);
             foreach (var (vm, why) in R.AwaitingCapacity)
@@ -312,6 +315,7 @@ public sealed class VeGrain(
         }
         finally
         {
+            _unusableTargets.Clear(); // the next round may find them answering again
             await ScheduleRecoveryRetryAsync();
         }
     }
@@ -345,13 +349,29 @@ public sealed class VeGrain(
         if (requester.Node is not null && !topology.SitesUp().Contains(requester.Site))
             requester = new Requester(requester.Site);
         var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
-        var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, waiting), requester, null), spec);
+        var avoiding = _unusableTargets.Count == 0 ? spec : spec with { Constraints = [.. spec.AllConstraints, new Ban(waiting, [.. _unusableTargets])] };
+        var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, waiting), requester, null), avoiding);
         var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
         foreach (var vm in waiting)
             await RequirePolicyAsync("ha-restart", vm, plan[vm].Host.Node, templates[vm].Image);
         foreach (var vm in waiting)
-            await RestartOneAsync(vm, plan[vm].Host.Node, waiting);
+        {
+            try
+            {
+                await RestartOneAsync(vm, plan[vm].Host.Node, waiting);
+            }
+            catch (HypervisorException)
+            {
+                // A node whose hypervisor does not answer, though its agent has not declared it lost yet (a watcher
+                // found it first): the next plan of this recovery avoids it.
+                _unusableTargets.Add(plan[vm].Host.Node);
+                throw;
+            }
+        }
     }
+
+    // Nodes a restart of this round could not use (their hypervisor did not answer); forgotten when the round ends.
+    private readonly HashSet<string> _unusableTargets = new(StringComparer.Ordinal);
 
     // The VM's standby node, if it has one on a site that is up and the node is up.
     private async Task<string?> LiveStandbyAsync(string vm)
@@ -396,6 +416,25 @@ public sealed class VeGrain(
             catch (Exception e) when (e is PlacementFailedException or InsufficientCapacityException or VmTransitionException or SiteUnavailableException or PolicyViolationException or VeOperationException)
             {
                 logger.LogWarning("VE {Ve}: no standby for {Vm} on another site than {Site} yet ({Reason}); it restarts where placement says if its node is lost", Id, vm, site, e.Message);
+            }
+        }
+    }
+
+    // Each protected VM placed is watched on its node (Reliability/VmWatcherGrain). Told again after each deployment,
+    // recovery round and snapshot tick: a VM tells its watchers one-way, and such a message may be lost with a silo.
+    private async Task WatchProtectedAsync()
+    {
+        if (R.Spec is not { } spec)
+            return;
+        foreach (var vm in spec.Instances().Where(i => i.Template.Ha.IsProtected()).Select(i => i.Vm).Where(R.Nodes.ContainsKey))
+        {
+            try
+            {
+                await Recovery(vm).ProtectAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogWarning("VE {Ve}: the watcher of {Vm} could not be set up yet: {Reason}", Id, vm, e.Message);
             }
         }
     }
@@ -457,6 +496,7 @@ public sealed class VeGrain(
             return;
         }
         await KeepStandbysAsync(); // a standby whose site went down is replaced
+        await WatchProtectedAsync();
         var protectedVms = spec.Instances().Where(i => i.Template.Ha.IsProtected()).Select(i => i.Vm)
             .Where(vm => R.Nodes.ContainsKey(vm) && !R.AwaitingCapacity.ContainsKey(vm));
         foreach (var vm in protectedVms)

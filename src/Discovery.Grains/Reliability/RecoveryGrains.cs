@@ -41,6 +41,64 @@ public interface IVmRecoveryGrain : IGrainWithStringKey
     /// chunks copied to its site; the previous standby, if another, is released. Null releases the standby.
     /// </summary>
     Task<VmInfo> KeepStandbyOnAsync(string? node);
+
+    /// <summary>
+    /// Marks the VM protected (ha: restart or replica): from now on the watcher of the node it is on watches it, for
+    /// its generation there. Idempotent; called again, it tells that watcher again (a one-way message may be lost).
+    /// </summary>
+    Task<VmInfo> ProtectAsync();
+}
+
+/// <summary>
+/// Watches one protected VM on one node (silo-internal; keyed <c>node|vm</c>, see <see cref="VmWatcherKeys"/>, and
+/// placed on a silo of the node's site): asks the node's agent about the VM's domain, and when the node is lost to it
+/// (domain crashed or gone, agent not answering, its silo declared dead, node declared lost) reports the VM failed,
+/// which restarts or promotes it once per generation. The VM tells its watchers where it is, one-way, so that it
+/// never waits on them while they wait on it.
+/// </summary>
+public interface IVmWatcherGrain : IGrainWithStringKey
+{
+    /// <summary>Watches generation <paramref name="generation"/> of the VM on the key's node (an older one is ignored).</summary>
+    [OneWay]
+    Task WatchAsync(long generation);
+
+    /// <summary>Stops watching, unless it watches a newer generation than <paramref name="generation"/> since.</summary>
+    [OneWay]
+    Task StopAsync(long generation);
+
+    /// <summary>What it watches; null when it watches nothing.</summary>
+    [AlwaysInterleave]
+    Task<VmWatchInfo?> GetWatchAsync();
+}
+
+/// <summary>What a watcher watches.</summary>
+/// <param name="Node">The node it watches the VM on.</param>
+/// <param name="Vm">The VM's id.</param>
+/// <param name="Generation">The VM's generation it watches.</param>
+/// <param name="Since">Since when it watches that generation.</param>
+/// <param name="LastReport">When and why it last reported the VM lost; null: never.</param>
+[GenerateSerializer, Immutable, Alias("discovery.vm-watch-info")]
+public sealed record VmWatchInfo(
+    [property: Id(0)] string Node,
+    [property: Id(1)] string Vm,
+    [property: Id(2)] long Generation,
+    [property: Id(3)] DateTimeOffset Since,
+    [property: Id(4)] string? LastReport);
+
+/// <summary>The key of the watcher of a VM on a node: <c>node|vm</c>, so that its site is the node's.</summary>
+public static class VmWatcherKeys
+{
+    /// <summary>The key of the watcher of <paramref name="vm"/> on <paramref name="node"/>.</summary>
+    public static string Of(string node, string vm) => $"{node}|{vm}";
+
+    /// <summary>The node and the VM of a watcher's key.</summary>
+    public static (string Node, string Vm) Parse(string key)
+    {
+        var bar = key.IndexOf('|');
+        if (bar <= 0 || bar == key.Length - 1)
+            throw new ArgumentException($"a watcher's key is 'node|vm', not '{key}'", nameof(key));
+        return (key[..bar], key[(bar + 1)..]);
+    }
 }
 
 /// <summary>

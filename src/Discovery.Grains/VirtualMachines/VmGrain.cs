@@ -144,6 +144,8 @@ public sealed class VmGrain(
         if (R.Standby is { } standby)
             await Node(standby).EvictAsync(Id.Value);
         var (site, from, snapshot) = (SiteOfNode(), R.State, R.Snapshot);
+        if (R.Protected && R.Node is { } watched)
+            await TellWatcherAsync(watched, w => w.StopAsync(R.Generation));
         await record.ClearStateAsync();
         if (snapshot is not null)
             await DeleteSnapshotAsync(snapshot.Image);
@@ -261,6 +263,55 @@ public sealed class VmGrain(
     }
 
     /// <inheritdoc />
+    public async Task<VmInfo> ProtectAsync()
+    {
+        if (R.State == VmState.None)
+            throw new VmTransitionException($"VM {Id} is not defined: there is nothing to protect");
+        if (!R.Protected)
+        {
+            R.Protected = true;
+            await WriteRecordAsync();
+        }
+        _watched = null; // told again: a one-way message may have been lost
+        await KeepWatchedAsync();
+        return Info();
+    }
+
+    // The node and generation this activation last told a watcher of; null: none yet.
+    private (string Node, long Generation)? _watched;
+
+    // A protected VM is watched on the node its record names, for its generation there; the watcher of a node it
+    // left stops. One-way messages, sent once the record is durable: a watcher reads the record before it acts, and
+    // one that was not told it should stop finds the VM gone from its node on its next look.
+    private async Task KeepWatchedAsync()
+    {
+        if (!R.Protected)
+            return;
+        (string Node, long Generation)? now = R.State != VmState.None && R.Node is { } node ? (node, R.Generation) : null;
+        if (now == _watched)
+            return;
+        if (_watched is { } before && before.Node != now?.Node)
+            await TellWatcherAsync(before.Node, w => w.StopAsync(before.Generation));
+        if (now is not { } watch || await TellWatcherAsync(watch.Node, w => w.WatchAsync(watch.Generation)))
+            _watched = now;
+    }
+
+    // A watcher out of reach (no silo up to place it) never fails the VM's operation: it is told again later.
+    private async Task<bool> TellWatcherAsync(string node, Func<IVmWatcherGrain, Task> tell)
+    {
+        try
+        {
+            await tell(GrainFactory.GetGrain<IVmWatcherGrain>(VmWatcherKeys.Of(node, Id.Value)));
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning("VM {Vm}: its watcher on {Node} could not be told: {Reason}", Id, node, e.Message);
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<VmInfo> KeepStandbyOnAsync(string? node)
     {
         if (R.Spec is not { } spec)
@@ -355,15 +406,16 @@ public sealed class VmGrain(
     }
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // The previous activation may have died before its watcher heard where the VM is: tell it again.
+        await KeepWatchedAsync();
         // A migration runs inside one call of one activation: a new activation that reads Migrating was left half-way
         // by a silo that died (found by the chaos suite). It is settled now, not when someone next asks, so the
         // reservation it holds on two nodes goes back and the VE can be operated again. A timer, not this method:
         // the nodes it asks may be waiting on this VM.
         if (R.State == VmState.Migrating)
             _settling = this.RegisterGrainTimer(SettleInterruptedMigrationAsync, new GrainTimerCreationOptions(TimeSpan.Zero, SettleRetry) { KeepAlive = true });
-        return Task.CompletedTask;
     }
 
     private static readonly TimeSpan SettleRetry = TimeSpan.FromSeconds(5);
@@ -469,6 +521,7 @@ public sealed class VmGrain(
         if (to != VmState.Failed)
             R.Failure = null;
         await WriteRecordAsync();
+        await KeepWatchedAsync();
         await this.PublishAsync(new VmStateChanged(SiteOfNode(), time.GetUtcNow(), Id.Value, R.Node, from, to, detail), logger);
     }
 

@@ -51,6 +51,9 @@ public sealed class VmRecord
 
     /// <summary>The node holding a standby reservation of the VM (ha: replica), on another site; null: none.</summary>
     [Id(11)] public string? Standby { get; set; }
+
+    /// <summary>Protected by its VE (ha: restart or replica): a watcher on the site of its node watches it there.</summary>
+    [Id(12)] public bool Protected { get; set; }
 }
 
 /// <summary>A snapshot of a VM, kept as an image of its tenant.</summary>

@@ -88,6 +88,8 @@ public static class LaunchPlanner
             throw new ConfigurationProblem($"Discovery:{scheduling}");
         if (o.Overload.Validate() is { } overload)
             throw new ConfigurationProblem($"Discovery:Overload: {overload}");
+        if (o.Watch.Validate() is { } watch)
+            throw new ConfigurationProblem($"Discovery:Watch: {watch}");
         if (o.Networks.Validate() is { } networks)
             throw new ConfigurationProblem($"Discovery:{networks}");
         if (SecuritySetup.Prepare(o) is { } security)

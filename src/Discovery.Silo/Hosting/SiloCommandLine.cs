@@ -25,6 +25,8 @@ public static class SiloCommandLine
         ["--table-refresh"] = "Discovery:FailureDetection:TableRefreshTimeout",
         ["--data-dir"] = "Discovery:Hypervisor:DataDirectory",
         ["--reconcile-every"] = "Discovery:Hypervisor:ReconcileInterval",
+        ["--watch-every"] = "Discovery:Watch:Interval",
+        ["--watch-unreachable-for"] = "Discovery:Watch:UnreachableFor",
         ["--probe"] = "Discovery:Locality:Probe",
         ["--rtt-matrix"] = "Discovery:Locality:Matrix",
         ["--scheduling"] = "Discovery:Scheduling:Enabled",
@@ -81,6 +83,8 @@ public static class SiloCommandLine
           --table-refresh T        failure detection: membership table refresh period
           --data-dir DIR           where test-driver hosts and migration state files live (default: a temporary directory)
           --reconcile-every T      how often node agents check their hypervisor (default: 00:00:30)
+          --watch-every T          how often each protected VM's watcher asks its node's agent (default: 00:00:05)
+          --watch-unreachable-for T  how long an agent may not answer before its protected VMs restart elsewhere (default: 00:00:30)
           --probe KIND             where RTT samples come from: geography (emulated, default), matrix or tcp (real)
           --rtt-matrix FILE        the RTT matrix for --probe matrix (n lines of n numbers, ms)
         Every option is also a configuration key (appsettings.json, or environment: Discovery__Site=paris).

@@ -37,6 +37,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Networks));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Security));
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Overload));
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Watch));
         silo.Services.AddSingleton(infrastructure);
         silo.Services.AddSingleton<SiloReadiness>();
         silo.AddStartupTask<NodeSeeder>();

@@ -85,6 +85,9 @@ public sealed class DiscoveryOptions
     /// <summary>When the silo refuses calls at once ("busy, retry") instead of queueing them (<c>Discovery:Overload:*</c>).</summary>
     public Discovery.Grains.Reliability.OverloadOptions Overload { get; set; } = new();
 
+    /// <summary>How the watcher of each protected VM checks on it (<c>Discovery:Watch:*</c>).</summary>
+    public Discovery.Grains.Reliability.WatchOptions Watch { get; set; } = new();
+
     /// <summary>TLS between silos and from clients (<c>Discovery:Tls:*</c>; off unless a certificate is given).</summary>
     public TlsSettings Tls { get; set; } = new();
 

@@ -151,6 +151,13 @@ public sealed class LaunchPlannerTests
         Assert.Contains("ProbeTimeout must be positive", Problem("--site", "lyon", "--probe-timeout", "-00:00:01"));
 
     [Fact]
+    public void Watcher_settings_are_validated()
+    {
+        Assert.Equal("Discovery:Watch: Interval must be positive (got 00:00:00)", Problem([.. FreePortArgs(), "--watch-every", "00:00:00"]));
+        Assert.Contains("UnreachableFor must be positive", Problem([.. FreePortArgs(), "--watch-unreachable-for", "-00:00:01"]));
+    }
+
+    [Fact]
     public void Load_shedding_limits_are_validated()
     {
         Assert.Contains("queued-calls limit per grain must be 0 (no limit) or more, not -5", Problem([.. FreePortArgs(), "--max-queued-calls", "-5"]));
