@@ -1,4 +1,5 @@
 using Discovery.Abstractions.Environments;
+using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Testing.Cluster;
@@ -25,7 +26,8 @@ public sealed class InterruptedDeployTests(SiteClusterFixture fixture)
         var node = fixture.Client.GetGrain<INodeGrain>($"paris/stray-{_test}");
         await node.RegisterAsync(new NodeSpec(4, 8192));
         var ve = fixture.Client.GetGrain<IVeGrain>($"tenant-{_test}/stray");
-        await ve.ConfigureAsync(new VeSpec([Web]), Req());
+        // Only that node: other tests' nodes share the site.
+        await ve.ConfigureAsync(new VeSpec([Web], [new Fence([], [node.GetPrimaryKeyString()])]), Req());
         var stray = fixture.Client.GetGrain<IVmGrain>($"tenant-{_test}/stray/web-1");
         await stray.DefineAsync(Web.Spec, node.GetPrimaryKeyString());
         return (ve, node, stray);
