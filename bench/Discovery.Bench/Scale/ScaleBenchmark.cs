@@ -93,7 +93,7 @@ internal static class ScaleBenchmark
             var latencies = new ConcurrentBag<double>();
             var spec = new VeSpec([new VmTemplate("vm", 1, 1024, Count: settings.VmsPerVe)], [new Discovery.Abstractions.Environments.Constraints.Spread(["vm"])]);
             // A line a minute, so that a long run can be followed (and its rate read) before it ends.
-            using var progress = new Timer(_ => Console.Error.WriteLine(
+            var progress = new Timer(_ => Console.Error.WriteLine(
                 $"scale: deploying: {Volatile.Read(ref placed):N0} of {settings.Ves:N0} VEs placed, {failed.Count} failed, after {clock.Elapsed.TotalSeconds:N0} s " +
                 $"({Volatile.Read(ref placed) * settings.VmsPerVe / Math.Max(1, clock.Elapsed.TotalSeconds):N1} VMs/s)"), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
             await ForEachAsync(Enumerable.Range(1, settings.Ves), settings.Concurrency, async i =>
@@ -114,6 +114,7 @@ internal static class ScaleBenchmark
                 }
             });
             var deployTime = clock.Elapsed;
+            await progress.DisposeAsync(); // its lines are about the deploys only
             var afterVms = Memory.Measure();
             var vms = placed * settings.VmsPerVe;
             Done(new Phase($"deploy {settings.Ves:N0} VEs × {settings.VmsPerVe} VMs", deployTime,
