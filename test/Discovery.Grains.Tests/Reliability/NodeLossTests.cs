@@ -1,5 +1,4 @@
 using Discovery.Abstractions.Environments;
-using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
@@ -19,20 +18,7 @@ public sealed class NodeLossTests(SiteClusterFixture fixture)
 {
     private readonly string _test = Guid.NewGuid().ToString("N")[..8];
 
-    // A VE of one protected VM and one unprotected VM, both deployed near node a; node b is where "web" may go next.
-    private async Task<(string A, string B, IVeGrain Ve)> DeployAsync()
-    {
-        var (a, b) = ($"rennes/loss-a-{_test}", $"rennes/loss-b-{_test}");
-        foreach (var node in new[] { a, b })
-            await fixture.Client.GetGrain<INodeGrain>(node).RegisterAsync(new NodeSpec(4, 4096));
-        var ve = fixture.Client.GetGrain<IVeGrain>($"ops-{_test}/shop");
-        await ve.ConfigureAsync(new VeSpec(
-            [new VmTemplate("web", 1, 512, Ha: HaMode.Restart), new VmTemplate("batch", 1, 512)],
-            [new Fence([], [a, b])]), "c1");
-        await ve.DeployAsync("d1", Locality.NearNode(a));
-        Assert.All((await ve.LocateAsync()).Vms, v => Assert.Equal(a, v.Node));
-        return (a, b, ve);
-    }
+    private Task<(string A, string B, IVeGrain Ve)> DeployAsync() => ShopVe.DeployAsync(fixture.Client, _test, "loss");
 
     [Fact]
     public async Task A_node_failed_on_purpose_goes_down_and_its_protected_vm_runs_again_on_another_node()

@@ -1,5 +1,4 @@
 using Discovery.Abstractions.Environments;
-using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Events;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
@@ -32,20 +31,7 @@ public sealed class WatcherTests(WatcherFixture fixture) : IClassFixture<Watcher
 
     private IVmWatcherGrain Watcher(string node, string vm) => fixture.Client.GetGrain<IVmWatcherGrain>(VmWatcherKeys.Of(node, Vm(vm)));
 
-    // A protected VM (web) and an unprotected one (batch), both deployed on node a of rennes; b is where web may go next.
-    private async Task<(string A, string B, IVeGrain Ve)> DeployAsync()
-    {
-        var (a, b) = ($"rennes/watch-a-{_test}", $"rennes/watch-b-{_test}");
-        foreach (var node in new[] { a, b })
-            await fixture.Client.GetGrain<INodeGrain>(node).RegisterAsync(new NodeSpec(4, 4096));
-        var ve = fixture.Client.GetGrain<IVeGrain>($"ops-{_test}/shop");
-        await ve.ConfigureAsync(new VeSpec(
-            [new VmTemplate("web", 1, 512, Ha: HaMode.Restart), new VmTemplate("batch", 1, 512)],
-            [new Fence([], [a, b])]), "c1");
-        await ve.DeployAsync("d1", Locality.NearNode(a));
-        Assert.All((await ve.LocateAsync()).Vms, v => Assert.Equal(a, v.Node));
-        return (a, b, ve);
-    }
+    private Task<(string A, string B, IVeGrain Ve)> DeployAsync() => ShopVe.DeployAsync(fixture.Client, _test, "watch");
 
     private async Task<VmInfo> WebRunsAgainAsync(string on)
     {
