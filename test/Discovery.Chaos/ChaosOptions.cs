@@ -64,6 +64,12 @@ public sealed record ChaosOptions(
     /// <summary>How often node agents reconcile with their hypervisor (fencing runs then).</summary>
     public TimeSpan ReconcileEvery { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How old a chunk no image references must be before a site's store sweeps it (1 h in a deployment): short, so
+    /// that what an interrupted import or snapshot leaves behind is gone within the settle time.
+    /// </summary>
+    public TimeSpan OrphanSweepAge { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Where logs and the run's files go; a fresh temporary directory when null.</summary>
     public string? RunDirectory { get; init; }
 

@@ -1,5 +1,6 @@
 using Discovery.Abstractions.Environments;
 using Discovery.Abstractions.Environments.Constraints;
+using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Grains.Reliability;
@@ -49,6 +50,7 @@ public sealed class InvariantChecker(IClusterClient grains, ChaosOptions options
         foreach (var ve in ves.Where(v => v.Info.Spec is not null))
             CheckConstraints(ve.Info, violations);
         await CheckWatchedAsync(ves, violations);
+        await CheckChunksAsync(violations);
 
         var generations = records.Values.Select(r => r.Generation).ToList();
         return new CheckResult(violations, ves.Count, records.Count, nodes.Sum(n => n.Domains.Count),
@@ -130,6 +132,25 @@ public sealed class InvariantChecker(IClusterClient grains, ChaosOptions options
             var state = domains.GetValueOrDefault(record.Node!)?.GetValueOrDefault(VmId.Parse(record.Id).DomainName);
             if (state != record.State)
                 violations.Add($"VM {record.Id} is recorded {record.State} on {record.Node}, whose hypervisor has it {state?.ToString() ?? "not at all"}");
+        }
+    }
+
+    // No orphan chunk: every chunk a site stores is referenced by an image, unless it is young enough that the store's
+    // sweep (every OrphanSweepAge, for chunks older than that) has not come to it yet.
+    private async Task CheckChunksAsync(List<string> violations)
+    {
+        foreach (var site in options.Sites)
+        {
+            try
+            {
+                var orphans = await grains.GetGrain<ISiteChunkStoreGrain>(site).GetUnreferencedAsync(2 * options.OrphanSweepAge).WaitAsync(CallTimeout);
+                if (orphans.Count > 0)
+                    violations.Add($"orphan chunks: site {site} stores {orphans.Count} chunk(s) no image references, older than {2 * options.OrphanSweepAge.TotalSeconds:0} s, e.g. {orphans[0]}");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                violations.Add($"the chunk store of site {site} did not answer: {e.GetBaseException().Message}");
+            }
         }
     }
 

@@ -152,7 +152,11 @@ public sealed class SiloFleet : IAsyncDisposable
             }
             // One vote declares a silo dead, as in the failover benchmark: with one silo per site, the survivors of a
             // three-site cluster need not agree before a frozen site's VMs restart elsewhere.
-            var environment = new Dictionary<string, string> { ["Discovery__FailureDetection__NumVotesForDeathDeclaration"] = "1" };
+            var environment = new Dictionary<string, string>
+            {
+                ["Discovery__FailureDetection__NumVotesForDeathDeclaration"] = "1",
+                ["Discovery__Images__OrphanSweepAge"] = _options.OrphanSweepAge.ToString("c"),
+            };
             // With a site network, silos advertise the link's addresses (loopback is not shared with the namespace),
             // and the cut site reaches the database across the link.
             var inNamespace = site == CuttableSite;

@@ -91,6 +91,13 @@ public interface ISiteChunkStoreGrain : IGrainWithStringKey
     [Alias("sweep")]
     Task<int> SweepAsync(TimeSpan olderThan);
 
+    /// <summary>
+    /// The chunks (keys) this store holds, older than <paramref name="olderThan"/>, that no image references: what
+    /// <see cref="SweepAsync"/> would remove. For checks; nothing is removed.
+    /// </summary>
+    [Alias("unreferenced")]
+    Task<IReadOnlyList<string>> GetUnreferencedAsync(TimeSpan olderThan);
+
     /// <summary>How many chunks and bytes (compressed, on disk) this store holds.</summary>
     [Alias("usage")]
     Task<(int Chunks, long Bytes)> GetUsageAsync();

@@ -143,24 +143,39 @@ public sealed class SiteChunkStoreGrain(
     /// <inheritdoc />
     public async Task<int> SweepAsync(TimeSpan olderThan)
     {
-        var cutoff = DateTime.UtcNow - olderThan;
         var removed = 0;
+        foreach (var (_, store, chunk) in await UnreferencedAsync(olderThan))
+        {
+            if (store.Delete(chunk))
+                removed++;
+        }
+        if (removed > 0)
+            logger.LogInformation("Site {Site}: swept {Count} chunk(s) no image references", Site, removed);
+        return removed;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> GetUnreferencedAsync(TimeSpan olderThan) =>
+        (await UnreferencedAsync(olderThan)).Select(u => u.Key.ToString()).ToList();
+
+    // Chunks stored here for longer than olderThan that no image knows. Referenced chunks are the image grains'
+    // business: a younger one may belong to an import or a snapshot that has not committed its manifest yet.
+    private async Task<List<(ChunkKey Key, ChunkStore Store, ChunkId Chunk)>> UnreferencedAsync(TimeSpan olderThan)
+    {
+        var cutoff = DateTime.UtcNow - olderThan;
+        var found = new List<(ChunkKey, ChunkStore, ChunkId)>();
         foreach (var (tenant, store) in stores.All(Site).ToList())
         {
             foreach (var chunk in store.List().ToList())
             {
                 if (File.GetLastWriteTimeUtc(store.PathOf(chunk)) > cutoff)
                     continue;
-                // Referenced chunks are the image grains' business; only chunks no image knows are swept.
-                if ((await GrainFactory.GetGrain<IImageChunkGrain>(new ChunkKey(tenant, chunk).ToString()).GetInfoAsync()).Images.Count > 0)
-                    continue;
-                if (store.Delete(chunk))
-                    removed++;
+                var key = new ChunkKey(tenant, chunk);
+                if ((await GrainFactory.GetGrain<IImageChunkGrain>(key.ToString()).GetInfoAsync()).Images.Count == 0)
+                    found.Add((key, store, chunk));
             }
         }
-        if (removed > 0)
-            logger.LogInformation("Site {Site}: swept {Count} chunk(s) no image references", Site, removed);
-        return removed;
+        return found;
     }
 
     /// <inheritdoc />

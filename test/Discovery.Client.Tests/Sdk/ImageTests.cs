@@ -149,6 +149,10 @@ public sealed class ImageTests(SdkClusterFixture fixture)
         // The chunks it sent before failing belong to no image: the store's sweep removes them, and nothing else.
         await ImportAsync($"kept-{_test}", Content(9, 200_000));
         var kept = (await fixture.Client.GetGrain<IImageGrain>($"kept-{_test}").GetManifestAsync())!.Chunks.Select(c => c.Id).ToList();
+        var unreferenced = 0;
+        foreach (var site in SiteClusterFixture.Sites)
+            unreferenced += (await Store(site).GetUnreferencedAsync(TimeSpan.Zero)).Count;
+        Assert.True(unreferenced >= 64, $"{unreferenced} chunks listed as unreferenced; the broken import had sent at least one batch of 64");
         var swept = 0;
         foreach (var site in SiteClusterFixture.Sites)
             swept += await Store(site).SweepAsync(TimeSpan.Zero);
@@ -158,6 +162,8 @@ public sealed class ImageTests(SdkClusterFixture fixture)
         foreach (var site in SiteClusterFixture.Sites)
             orphans += await Store(site).SweepAsync(TimeSpan.Zero);
         Assert.Equal(0, orphans);
+        foreach (var site in SiteClusterFixture.Sites)
+            Assert.Empty(await Store(site).GetUnreferencedAsync(TimeSpan.Zero));
         await Sdk.Images.DeleteAsync($"kept-{_test}");
 
         await ImportAsync($"taken-{_test}", Content(6, 100_000));
