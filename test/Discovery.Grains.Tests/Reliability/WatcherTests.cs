@@ -33,6 +33,14 @@ public sealed class WatcherTests(WatcherFixture fixture) : IClassFixture<Watcher
 
     private Task<(string A, string B, IVeGrain Ve)> DeployAsync() => ShopVe.DeployAsync(fixture.Client, _test, "watch");
 
+    // Deployed, and web watched on node a: what each loss below starts from.
+    private async Task<(string A, string B)> DeployWatchedAsync()
+    {
+        var (a, b, _) = await DeployAsync();
+        await Eventually.HoldsAsync(async () => (await Watcher(a, "web").GetWatchAsync()) is { Generation: 0 }, $"web to be watched on {a}");
+        return (a, b);
+    }
+
     private async Task<VmInfo> WebRunsAgainAsync(string on)
     {
         var web = fixture.Client.GetGrain<IVmGrain>(Vm("web"));
@@ -63,9 +71,8 @@ public sealed class WatcherTests(WatcherFixture fixture) : IClassFixture<Watcher
     [Fact]
     public async Task A_watcher_restarts_a_protected_vm_whose_domain_vanished_and_leaves_an_unprotected_one_alone()
     {
-        var (a, b, _) = await DeployAsync();
+        var (a, b) = await DeployWatchedAsync();
         var node = fixture.Client.GetGrain<INodeGrain>(a);
-        await Eventually.HoldsAsync(async () => await Watcher(a, "web").GetWatchAsync() is not null, $"web to be watched on {a}");
         await using var recorder = await EventRecorder.StartAsync(fixture.Client, ["rennes"]);
 
         // Behind the agent's back, which does not reconcile here: the domain goes, the reservation stays.
@@ -89,9 +96,8 @@ public sealed class WatcherTests(WatcherFixture fixture) : IClassFixture<Watcher
     [Fact]
     public async Task A_watcher_reports_a_vm_lost_when_its_nodes_hypervisor_stops_answering()
     {
-        var (a, b, _) = await DeployAsync();
+        var (a, b) = await DeployWatchedAsync();
         var node = fixture.Client.GetGrain<INodeGrain>(a);
-        await Eventually.HoldsAsync(async () => await Watcher(a, "web").GetWatchAsync() is not null, $"web to be watched on {a}");
         await using var recorder = await EventRecorder.StartAsync(fixture.Client, ["rennes"]);
         var silo = fixture.Cluster.Silos.Single(s => fixture.SiteOfSilo[s.Name] == "rennes");
 
@@ -108,8 +114,7 @@ public sealed class WatcherTests(WatcherFixture fixture) : IClassFixture<Watcher
     [Fact]
     public async Task A_node_lost_to_its_agent_and_to_the_watcher_at_once_restarts_its_protected_vm_once()
     {
-        var (a, b, _) = await DeployAsync();
-        await Eventually.HoldsAsync(async () => await Watcher(a, "web").GetWatchAsync() is not null, $"web to be watched on {a}");
+        var (a, b) = await DeployWatchedAsync();
 
         // The agent reports the loss to the site, which recovers its VMs, while the watcher sees the node Down.
         await fixture.Client.GetGrain<INodeGrain>(a).FailAsync();
