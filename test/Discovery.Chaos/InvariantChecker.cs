@@ -178,19 +178,9 @@ public sealed class InvariantChecker(IClusterClient grains, ChaosOptions options
 
     private static void CheckConstraints(VeInfo ve, List<string> violations)
     {
-        var spec = ve.Spec!;
         var placed = ve.Vms.Where(v => v.Node is not null && v.State != VmState.None)
-            .Select(v => new PlacedVm(v.Vm, new PlacementHost(v.Node!, v.Site ?? NodeId.Parse(v.Node!).Site))).ToList();
-        foreach (var constraint in spec.AllConstraints)
-        {
-            var members = spec.MembersOf(constraint).ToHashSet();
-            var bound = placed.Where(p => members.Contains(p.Vm)).ToList();
-            foreach (var vm in bound)
-            {
-                if (constraint.Reject(vm.Host, bound.Where(b => b.Vm != vm.Vm).ToList()) is { } reason)
-                    violations.Add($"VE {ve.Id}: {vm.Vm} on {vm.Host.Node} breaks {reason}");
-            }
-        }
+            .ToDictionary(v => v.Vm, v => new PlacementHost(v.Node!, v.Site ?? NodeId.Parse(v.Node!).Site));
+        violations.AddRange(ve.Spec!.Breaches(placed).Select(b => $"VE {ve.Id}: {b}"));
     }
 
     private async Task<IReadOnlyList<NodeState>> ReadNodesAsync(List<string> violations)

@@ -28,6 +28,20 @@ public sealed class VeSpecTests
     }
 
     [Fact]
+    public void Breaches_name_each_vm_that_breaks_a_constraint_where_it_stands_and_ignore_vms_not_placed()
+    {
+        var spec = new VeSpec([new("web", 1, 1, Count: 2), new("db", 1, 1)], [new Spread(["web"]), new SiteGather(["web-1", "db"])]);
+        PlacementHost On(string node) => new(node, node.Split('/')[0]);
+
+        Assert.Empty(spec.Breaches(new Dictionary<string, PlacementHost> { ["web-1"] = On("lyon/n1"), ["web-2"] = On("lyon/n2"), ["db"] = On("lyon/n2") }));
+        Assert.Empty(spec.Breaches(new Dictionary<string, PlacementHost> { ["web-1"] = On("lyon/n1") }));
+        Assert.Equal(
+            ["web-1 on lyon/n1 breaks Spread(web): web-2 is already on lyon/n1", "web-2 on lyon/n1 breaks Spread(web): web-1 is already on lyon/n1",
+             "web-1 on lyon/n1 breaks SiteGather(web-1, db): db is on site paris", "db on paris/n3 breaks SiteGather(web-1, db): web-1 is on site lyon"],
+            spec.Breaches(new Dictionary<string, PlacementHost> { ["web-1"] = On("lyon/n1"), ["web-2"] = On("lyon/n1"), ["db"] = On("paris/n3") }));
+    }
+
+    [Fact]
     public void Bad_vms_and_references_are_named()
     {
         Assert.Equal(["a VE needs at least one VM"], new VeSpec([]).Validate());

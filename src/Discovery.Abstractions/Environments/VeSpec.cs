@@ -37,6 +37,25 @@ public sealed record VeSpec(
             : Instances().Where(i => constraint.Vms.Contains(i.Template.Name) || constraint.Vms.Contains(i.Vm)).Select(i => i.Vm).ToList();
 
     /// <summary>
+    /// Every constraint the VMs placed as in <paramref name="placed"/> break, one line per VM ("web-1 on lyon/node-2
+    /// breaks Spread(web) …"); empty when the placement keeps them all. VMs missing from the map are not placed.
+    /// </summary>
+    public IReadOnlyList<string> Breaches(IReadOnlyDictionary<string, PlacementHost> placed)
+    {
+        var breaches = new List<string>();
+        foreach (var constraint in AllConstraints)
+        {
+            var bound = MembersOf(constraint).Where(placed.ContainsKey).Select(vm => new PlacedVm(vm, placed[vm])).ToList();
+            foreach (var vm in bound)
+            {
+                if (constraint.Reject(vm.Host, bound.Where(b => b.Vm != vm.Vm).ToList()) is { } reason)
+                    breaches.Add($"{vm.Vm} on {vm.Host.Node} breaks {reason}");
+            }
+        }
+        return breaches;
+    }
+
+    /// <summary>
     /// Every problem that makes the spec unusable on its own — no VM, bad names or resources, a constraint naming an
     /// unknown VM, contradictory constraints — each naming the VM and the constraint. Empty when the spec is sound.
     /// </summary>

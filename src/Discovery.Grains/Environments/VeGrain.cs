@@ -190,35 +190,104 @@ public sealed class VeGrain(
         foreach (var (name, candidate) in plan.Where(p => p.Value.Host.Node != R.Nodes[p.Key]))
             await RequirePolicyAsync("relocate", name, candidate.Host.Node, templates[name].Image);
         var moved = new List<(string Vm, string From)>();
-        var total = plan.Count;
+        string? target = null;
         try
         {
-            foreach (var (name, candidate) in plan.Where(p => p.Value.Host.Node != R.Nodes[p.Key]))
+            // In the spec's order, as the progress reports them.
+            foreach (var name in spec.Instances().Select(i => i.Vm).Where(v => plan.TryGetValue(v, out var c) && c.Host.Node != R.Nodes[v]))
             {
                 var from = R.Nodes[name];
-                await Vm(name).MigrateAsync(candidate.Host.Node);
+                target = plan[name].Host.Node;
+                await Vm(name).MigrateAsync(target);
                 moved.Add((name, from));
-                R.Nodes[name] = candidate.Host.Node;
+                R.Nodes[name] = target;
                 await WriteRecordAsync();
-                await ProgressAsync("relocate", moved.Count, total, $"{name} moved from {from} to {candidate.Host.Node}");
+                await ProgressAsync("relocate", moved.Count, plan.Count, $"{name} moved from {from} to {target}");
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Half a relocation may break a constraint (SiteGather, Among): move back what already moved.
-            foreach (var (name, from) in Enumerable.Reverse(moved))
-            {
-                await Vm(name).MigrateAsync(from);
-                R.Nodes[name] = from;
-            }
-            await WriteRecordAsync();
-            throw new PlacementFailedException($"VE {Id}: relocation failed and was undone: {e.Message}");
+            await SettleFailedRelocationAsync(spec, moving, moved, target, e, requester, to);
         }
         R.Requester = requester;
         await WriteRecordAsync();
         await KeepStandbysAsync(); // a replica moved next to its standby gets another
         return await LocateAsync();
     });
+
+    // A relocation that failed part-way may leave the VE breaking a constraint (web-1 moved next to web-2, which did
+    // not move): what moved goes back, and the request fails "undone". When a VM cannot go back (its old node filled
+    // up or closed meanwhile), the relocation is finished instead by a new plan that avoids the nodes that failed, and
+    // returns to succeed. Only when that fails too does the VE stay as it stands; its record says where every VM is and
+    // the error names what it breaks. Every way out but success is a PlacementFailedException, which the request keeps.
+    private async Task SettleFailedRelocationAsync(VeSpec spec, IReadOnlyList<string> moving, List<(string Vm, string From)> moved,
+        string? failedTarget, Exception failure, Requester requester, Locality to)
+    {
+        logger.LogWarning("VE {Ve}: relocation failed after moving {Moved} VM(s) ({Reason}); moving them back", Id, moved.Count, failure.Message);
+        await FollowVmsAsync(moving); // the VM in flight may have moved or not
+        var avoid = new HashSet<string>(failedTarget is null ? [] : [failedTarget]);
+        var stuck = new List<string>();
+        foreach (var (vm, from) in Enumerable.Reverse(moved).Where(m => R.Nodes[m.Vm] != m.From))
+        {
+            try
+            {
+                await Vm(vm).MigrateAsync(from);
+                R.Nodes[vm] = from;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                avoid.Add(from);
+                stuck.Add($"{vm} could not go back to {from} ({e.Message})");
+            }
+        }
+        await WriteRecordAsync();
+        if (stuck.Count == 0)
+            throw new PlacementFailedException($"VE {Id}: relocation failed and was undone: {failure.Message}");
+
+        logger.LogWarning("VE {Ve}: {Stuck}; finishing the relocation without {Avoid}", Id, string.Join("; ", stuck), string.Join(", ", avoid));
+        try
+        {
+            var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
+            var avoiding = spec with { Constraints = [.. spec.AllConstraints, new Ban([.. moving], [.. avoid])] };
+            var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, moving), requester, to.MaxRttMs), avoiding);
+            var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
+            foreach (var name in spec.Instances().Select(i => i.Vm).Where(v => plan.TryGetValue(v, out var c) && c.Host.Node != R.Nodes[v]))
+            {
+                var target = plan[name].Host.Node;
+                await RequirePolicyAsync("relocate", name, target, templates[name].Image);
+                await Vm(name).MigrateAsync(target);
+                R.Nodes[name] = target;
+                await WriteRecordAsync();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await FollowVmsAsync(moving);
+            await WriteRecordAsync();
+            var breaches = spec.Breaches(R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value)));
+            logger.LogError("VE {Ve}: relocation could be neither undone nor finished ({Reason}); it breaks: {Breaches}", Id, e.Message, string.Join("; ", breaches));
+            throw new PlacementFailedException($"VE {Id}: relocation failed ({failure.Message}); {string.Join("; ", stuck)}; "
+                + $"finishing it failed too ({e.Message}). The VMs stay where they are ({string.Join(", ", moving.Select(v => $"{v} on {R.Nodes[v]}"))})"
+                + (breaches.Count == 0 ? "" : $", which breaks: {string.Join("; ", breaches)}. Relocate it again when nodes are back"));
+        }
+    }
+
+    // Reads where each VM's own record says it is (best effort: one that does not answer keeps what the VE's record says).
+    private async Task FollowVmsAsync(IEnumerable<string> vms)
+    {
+        foreach (var vm in vms)
+        {
+            try
+            {
+                if ((await Vm(vm).GetInfoAsync()).Node is { } node)
+                    R.Nodes[vm] = node;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogWarning("VE {Ve}: VM {Vm} did not say where it is ({Reason})", Id, vm, e.Message);
+            }
+        }
+    }
 
     /// <inheritdoc />
     public Task<VeInfo> MoveVmAsync(string vm, string node, string requestId) => OnceAsync(requestId, "move", async () =>

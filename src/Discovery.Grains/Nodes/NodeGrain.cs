@@ -558,7 +558,16 @@ public sealed class NodeGrain(
             if ((owner is null || _incoming.Contains(vm)) && suspects.Add(vm) && !_suspects.Contains(vm))
                 continue;
             logger.LogWarning("Node {Node}: VM {Vm} {Where}; destroying the stale copy here", Id, vm, owner is null ? "has no record any more" : $"now lives on {owner}");
-            await EvictAsync(vm);
+            try
+            {
+                await EvictAsync(vm);
+            }
+            catch (HypervisorException e)
+            {
+                // Destroyed at the next check; the check of the hypervisor itself, which follows, counts the failure.
+                logger.LogWarning("Node {Node}: the stale copy of VM {Vm} could not be destroyed yet: {Reason}", Id, vm, e.Message);
+                continue;
+            }
             await this.PublishAsync(new VmFenced(Id.Site, time.GetUtcNow(), vm, Id.ToString(), owner ?? "nowhere"), logger);
         }
         _suspects = suspects;

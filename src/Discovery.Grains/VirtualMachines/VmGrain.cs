@@ -85,7 +85,7 @@ public sealed class VmGrain(
         {
             // Nothing has moved: the target's reservation goes (or its reconciliation fences it), the VM stays.
             R.MigratingTo = null;
-            await ReleaseSourceAsync(destination, target);
+            await ReleaseAsync(destination, target);
             throw;
         }
         MigrationKind kind;
@@ -100,8 +100,9 @@ public sealed class VmGrain(
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Nothing runs on the target: release it, and the VM is where it was.
-            await destination.EvictAsync(Id.Value);
+            // Nothing runs on the target: release it (a target whose hypervisor failed is fixed by its reconciliation),
+            // and the VM is where it was.
+            await ReleaseAsync(destination, target);
             R.MigratingTo = null;
             await RecordAsync(before, $"migration to {target} failed: {e.Message}");
             throw;
@@ -114,13 +115,13 @@ public sealed class VmGrain(
         DiscoveryMetrics.Migrated(kind);
         await RecordAsync(after, $"{kind.ToString().ToLowerInvariant()} migration from {from}");
         logger.LogInformation("VM {Vm} moved from {From} to {Node} ({Kind})", Id, from, target, kind);
-        await ReleaseSourceAsync(source, from);
+        await ReleaseAsync(source, from);
         return Info();
     }
 
     // The VM runs on the target now; a source that fails to release its reservation is fixed by reconciliation,
     // never by moving the VM back.
-    private async Task ReleaseSourceAsync(INodeGrain source, string node)
+    private async Task ReleaseAsync(INodeGrain source, string node)
     {
         try
         {
@@ -202,7 +203,7 @@ public sealed class VmGrain(
             await Node(target).EvictAsync(Id.Value);
         // Lost in the middle of a migration: the node it was going to holds a reservation (maybe a copy) to give back.
         if (R.MigratingTo is { } pending && pending != target)
-            await ReleaseSourceAsync(Node(pending), pending);
+            await ReleaseAsync(Node(pending), pending);
         R.MigratingTo = null;
         var wasStopped = R.State is VmState.Stopped or VmState.Defined && !R.StartPending; // Defined by an unfinished restart: to start
         // Admission defines a fresh domain from the spec (pulling the image to the node's site if needed); the record
@@ -446,7 +447,7 @@ public sealed class VmGrain(
             R.MigratingTo = null;
             await RecordAsync(onTarget.State!.Value, $"migration from {source} completed after its silo died half-way");
             logger.LogWarning("VM {Vm}: an interrupted migration from {Source} to {Target} had moved it; recorded on {Target}", Id, source, target, target);
-            await ReleaseSourceAsync(Node(source), source);
+            await ReleaseAsync(Node(source), source);
         }
         else if (onTarget.Answered && Healthy(onSource.State))
         {
@@ -454,7 +455,7 @@ public sealed class VmGrain(
             await RecordAsync(onSource.State!.Value, $"migration to {target} interrupted before it moved");
             logger.LogWarning("VM {Vm}: an interrupted migration to {Target} had not moved it; it stays on {Source}", Id, target, source);
             if (target is not null)
-                await ReleaseSourceAsync(Node(target), target);
+                await ReleaseAsync(Node(target), target);
         }
         else if (onTarget.Answered && onSource.Answered)
         {
@@ -463,7 +464,7 @@ public sealed class VmGrain(
             await RecordAsync(VmState.Failed, R.Failure);
             logger.LogError("VM {Vm}: {Failure}", Id, R.Failure);
             if (target is not null)
-                await ReleaseSourceAsync(Node(target), target);
+                await ReleaseAsync(Node(target), target);
         }
         else
         {
