@@ -182,6 +182,12 @@ public sealed class VeGrain(
         var refusals = moving.SelectMany(m => spec.AllConstraints.Where(c => spec.MembersOf(c).Contains(m)).Select(c => c.RefuseMove(m))).OfType<string>().ToList();
         if (refusals.Count > 0)
             throw new VeOperationException($"VE {Id}: {string.Join("; ", refusals)}");
+        // A failed VM (its node was lost, it was not protected) has nothing left to move: the others go, it stays.
+        var failed = (await Task.WhenAll(moving.Select(async m => (Vm: m, Info: await Vm(m).GetInfoAsync()))))
+            .Where(v => v.Info.State == VmState.Failed).ToList();
+        if (failed.Count == moving.Count)
+            throw new VeOperationException($"VE {Id}: {string.Join("; ", failed.Select(f => $"{f.Vm} is Failed ({f.Info.Failure})"))}: a failed VM cannot move, only be deleted with its VE");
+        moving.RemoveAll(m => failed.Any(f => f.Vm == m));
 
         var requester = await ResolveAsync(to);
         var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
@@ -223,7 +229,7 @@ public sealed class VeGrain(
     private async Task SettleFailedRelocationAsync(VeSpec spec, IReadOnlyList<string> moving, List<(string Vm, string From)> moved,
         string? failedTarget, Exception failure, Requester requester, Locality to)
     {
-        logger.LogWarning("VE {Ve}: relocation failed after moving {Moved} VM(s) ({Reason}); moving them back", Id, moved.Count, failure.Message);
+        logger.LogWarning("VE {Ve}: relocation failed after moving {Moved} VM(s): {Reason}", Id, moved.Count, failure.Message);
         await FollowVmsAsync(moving); // the VM in flight may have moved or not
         var avoid = new HashSet<string>(failedTarget is null ? [] : [failedTarget]);
         var stuck = new List<string>();

@@ -3,6 +3,7 @@ using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.VirtualMachines;
 using Discovery.Grains.Hypervisors;
+using Discovery.Testing;
 using Discovery.Testing.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -127,5 +128,25 @@ public sealed class FailedRelocationTests(SiteClusterFixture fixture)
         await TruthfulAsync(ve, C, B);
         var again = await Assert.ThrowsAsync<PlacementFailedException>(() => ve.RelocateAsync(Locality.NearSite("lyon"), request));
         Assert.Equal(failed.Message, again.Message);
+    }
+
+    [Fact]
+    public async Task A_failed_vm_stays_where_it_failed_while_the_rest_of_its_ve_relocates_and_cannot_be_relocated_itself()
+    {
+        foreach (var node in new[] { A, B, C, D })
+            await NodeGrain(node).RegisterAsync(new NodeSpec(4, 8192));
+        var ve = fixture.Client.GetGrain<IVeGrain>($"tenant-{_test}/degraded");
+        await ve.ConfigureAsync(new VeSpec([new VmTemplate("web", 1, 512, Count: 2)], [new Spread(["web"]), new Fence([], [A, B, C, D])]), Req());
+        var lost = (await ve.DeployAsync(Req(), Locality.NearSite("rennes"))).Vm("web-2").Node!;
+        await NodeGrain(lost).FailAsync(); // web-2 is not protected: it is marked Failed
+        await Eventually.HoldsAsync(async () => (await ve.LocateAsync()).Vm("web-2").State == VmState.Failed, "web-2 to be Failed");
+
+        var relocated = await ve.RelocateAsync(Locality.NearSite("lyon"), Req());
+
+        Assert.Equal(("lyon", VmState.Running), (relocated.Vm("web-1").Site, relocated.Vm("web-1").State));
+        Assert.Equal((lost, VmState.Failed), (relocated.Vm("web-2").Node, relocated.Vm("web-2").State));
+        var refused = await Assert.ThrowsAsync<VeOperationException>(() => ve.RelocateAsync(Locality.NearSite("lyon"), Req(), "web-2"));
+        Assert.Contains("web-2 is Failed", refused.Message);
+        Assert.Contains("a failed VM cannot move", refused.Message);
     }
 }
