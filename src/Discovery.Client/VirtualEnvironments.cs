@@ -61,8 +61,19 @@ public sealed class VirtualEnvironments
     /// </summary>
     public Task<VmInfo> SetCpuDemandAsync(string ve, string vm, double? vcpus, CancellationToken cancellationToken = default)
     {
-        var id = Parse(ve).Vm(vm).Value;
+        var id = ParseVm(ve, vm).Value;
         return _calls.RunAsync($"demand of VM {id}", () => _grains.GetGrain<IVmGrain>(id).SetCpuDemandAsync(vcpus), cancellationToken);
+    }
+
+    /// <summary>
+    /// VM <paramref name="vm"/> of the VE as its own record says: state, node, generation (restarts after a lost node),
+    /// latest snapshot, standby node; <see cref="NotFoundException"/> when the VE has no such VM.
+    /// </summary>
+    public async Task<VmInfo> GetVmAsync(string ve, string vm, CancellationToken cancellationToken = default)
+    {
+        var id = ParseVm(ve, vm).Value;
+        var info = await _calls.RunAsync($"VM {id}", () => _grains.GetGrain<IVmGrain>(id).GetInfoAsync(), cancellationToken);
+        return info.State == VmState.None ? throw new NotFoundException($"there is no VM '{id}'") : info;
     }
 
     /// <summary>Deletes the VE and its VMs.</summary>
@@ -125,6 +136,19 @@ public sealed class VirtualEnvironments
         catch (FormatException e)
         {
             throw new ArgumentException(e.Message, nameof(ve), e);
+        }
+    }
+
+    private static VmId ParseVm(string ve, string vm)
+    {
+        var parsed = Parse(ve);
+        try
+        {
+            return parsed.Vm(vm);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException(e.Message, nameof(vm), e);
         }
     }
 }

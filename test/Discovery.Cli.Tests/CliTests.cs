@@ -1,8 +1,11 @@
 using System.Reflection;
 using System.Text.Json;
+using Discovery.Abstractions.Environments;
+using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Images;
 using Discovery.Abstractions.Nodes;
 using Discovery.Abstractions.Sites;
+using Discovery.Abstractions.VirtualMachines;
 using Discovery.Cli;
 using Discovery.Testing;
 using Discovery.Testing.Cluster;
@@ -183,6 +186,33 @@ public sealed class CliTests(SdkClusterFixture fixture)
         var tooMuch = await RunAsync("vm", "load", "busy/db", "--cpu", "9");
         Assert.Equal(CliApp.UsageError, tooMuch.Exit);
         Assert.Contains("between 0 and its 4 vCPUs", tooMuch.Err);
+    }
+
+    [Fact]
+    public async Task Vm_show_prints_a_protected_vm_started_again_on_another_node_as_its_next_generation()
+    {
+        var (a, b) = (await NodeAsync("rennes", "ha1"), await NodeAsync("rennes", "ha2"));
+        var ves = fixture.Sdk.VirtualEnvironments;
+        await ves.CreateAsync($"{_tenant}/guarded", new VeSpec([new VmTemplate("db", 1, 512, Ha: HaMode.Restart)], [new Fence([], [a, b])]));
+        var first = (await ves.DeployAsync($"{_tenant}/guarded", Locality.NearSite("rennes"))).Vm("db").Node!;
+        var other = first == a ? b : a;
+
+        var before = await RunAsync("vm", "show", "guarded/db");
+        Assert.True(before.Exit == 0, before.Err);
+        Assert.Matches(@"^VM\s+STATE\s+NODE\s+GENERATION\s+SNAPSHOT AT\s+RESTORED FROM\s+STANDBY\r?\n", before.Out);
+        Assert.Matches($@"(?m)^{_tenant}/guarded/db\s+Running\s+{first}\s+0\s+-\s+-\s+-$", before.Out); // no snapshot, no standby
+
+        await fixture.Client.GetGrain<INodeGrain>(first).FailAsync();
+        await Eventually.HoldsAsync(async () => (await ves.GetVmAsync($"{_tenant}/guarded", "db")) is { State: VmState.Running, Generation: 1 },
+            "db to run again as generation 1");
+
+        var after = await RunAsync("vm", "show", $"{_tenant}/guarded/db", "-o", "json");
+        Assert.True(after.Exit == 0, after.Err);
+        var json = JsonDocument.Parse(after.Out).RootElement;
+        Assert.Equal((other, 1L, "Running"), (json.GetProperty("node").GetString(), json.GetProperty("generation").GetInt64(), json.GetProperty("state").GetString()));
+        var missing = await RunAsync("vm", "show", "guarded/web");
+        Assert.Equal(CliApp.Failed, missing.Exit);
+        Assert.Contains($"there is no VM '{_tenant}/guarded/web'", missing.Err);
     }
 
     [Theory]

@@ -5,7 +5,7 @@ using Discovery.Client;
 
 namespace Discovery.Cli.Commands;
 
-/// <summary><c>ve create|deploy|ls|show|suspend|resume|stop|rm|relocate</c> and <c>vm ls</c>.</summary>
+/// <summary><c>ve create|deploy|ls|show|suspend|resume|stop|rm|relocate</c> and <c>vm ls|show|load</c>.</summary>
 public static class VeCommands
 {
     public static IEnumerable<Command> Create(Func<ParseResult, CliContext> context)
@@ -161,19 +161,43 @@ public static class VeCommands
         load.SetAction(async (parse, ct) =>
         {
             var cli = context(parse);
-            var parts = parse.GetValue(loaded)!.Split('/');
-            var (veName, vmName) = parts.Length switch
-            {
-                2 => (cli.Ve(parts[0]), parts[1]),
-                3 => ($"{parts[0]}/{parts[1]}", parts[2]),
-                _ => throw new ArgumentException($"'{parse.GetValue(loaded)}' is not ve/vm or tenant/ve/vm"),
-            };
+            var (veName, vmName) = VmOf(cli, parse.GetValue(loaded)!);
             var info = await (await cli.ClientAsync(ct)).VirtualEnvironments.SetCpuDemandAsync(veName, vmName, parse.GetValue(model) ? null : parse.GetValue(cpu), ct);
             cli.Out.Print(info, i => new Table("VM", "NODE", "STATE", "CPU DEMAND").Row(i.Id, i.Node, i.State, i.CpuDemand is { } d ? Printer.Number(d) : "model"));
             return 0;
         });
         vmCommand.Subcommands.Add(load);
+
+        var shownVm = new Argument<string>("vm") { Description = "The VM: ve/vm (of --tenant) or tenant/ve/vm" };
+        var vmShow = new Command("show", "A VM's own record: state, node, generation, latest snapshot, standby, failure") { shownVm };
+        vmShow.SetAction(async (parse, ct) =>
+        {
+            var cli = context(parse);
+            var (veName, vmName) = VmOf(cli, parse.GetValue(shownVm)!);
+            var info = await (await cli.ClientAsync(ct)).VirtualEnvironments.GetVmAsync(veName, vmName, ct);
+            cli.Out.Print(info, i =>
+            {
+                if (i.Failure is { } failure)
+                    cli.Out.Say($"VM {i.Id}: {failure}");
+                return new Table("VM", "STATE", "NODE", "GENERATION", "SNAPSHOT AT", "RESTORED FROM", "STANDBY")
+                    .Row(i.Id, i.State, i.Node, i.Generation, i.SnapshotAt?.ToString("u"), i.RestoredFrom, i.Standby);
+            });
+            return 0;
+        });
+        vmCommand.Subcommands.Add(vmShow);
         return [ve, vmCommand];
+    }
+
+    // "ve/vm" (of --tenant) or "tenant/ve/vm".
+    private static (string Ve, string Vm) VmOf(CliContext cli, string name)
+    {
+        var parts = name.Split('/');
+        return parts.Length switch
+        {
+            2 => (cli.Ve(parts[0]), parts[1]),
+            3 => ($"{parts[0]}/{parts[1]}", parts[2]),
+            _ => throw new ArgumentException($"'{name}' is not ve/vm or tenant/ve/vm"),
+        };
     }
 
     /// <summary>A VM as <c>vm ls</c> prints it.</summary>

@@ -58,6 +58,18 @@ public sealed class HostileInputTests(SdkClusterFixture fixture)
         Assert.False(string.IsNullOrWhiteSpace(refused.Message));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("web/../db")]
+    [InlineData("<script>")]
+    [InlineData("wéb")]
+    public async Task A_hostile_vm_name_is_refused_before_any_call(string vm)
+    {
+        var refused = await Assert.ThrowsAnyAsync<ArgumentException>(() => fixture.Sdk.VirtualEnvironments.GetVmAsync($"{_tenant}/ve", vm));
+
+        Assert.False(string.IsNullOrWhiteSpace(refused.Message));
+    }
+
     [Fact]
     public async Task A_name_thousands_of_characters_long_is_refused()
     {
