@@ -48,6 +48,13 @@ public sealed class VirtualEnvironments
     public Task<VeInfo> StopAsync(string ve, bool force = false, string? requestId = null, CancellationToken cancellationToken = default) =>
         Run(ve, "stop", g => g.StopAsync(Calls.RequestId(requestId), force), cancellationToken);
 
+    /// <summary>
+    /// Starts again, elsewhere under the VE's constraints, each VM that failed with its node and was not protected; one
+    /// that finds no node waits for capacity (its state says why) and is tried again.
+    /// </summary>
+    public Task<VeInfo> RepairAsync(string ve, string? requestId = null, CancellationToken cancellationToken = default) =>
+        Run(ve, "repair", g => g.RepairAsync(Calls.RequestId(requestId)), cancellationToken);
+
     /// <summary>Moves the VE, or only its VM <paramref name="vm"/>, near <paramref name="to"/>; its constraints keep holding.</summary>
     public Task<VeInfo> RelocateAsync(string ve, Locality to, string? vm = null, string? requestId = null, CancellationToken cancellationToken = default)
     {

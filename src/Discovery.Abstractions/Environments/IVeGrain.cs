@@ -38,6 +38,14 @@ public interface IVeGrain : IGrainWithStringKey
     Task<VeInfo> StartAsync(string requestId);
 
     /// <summary>
+    /// Starts again each VM that failed with its node and was not protected (a protected VM comes back by itself), on
+    /// a node chosen as a relocation would: every constraint, nearest the requester, the other VMs where they are. A
+    /// VM that finds no node waits for capacity and is tried again, its reason in its state.
+    /// </summary>
+    [Alias("repair")]
+    Task<VeInfo> RepairAsync(string requestId);
+
+    /// <summary>
     /// Moves VM <paramref name="vm"/> (null: every VM) close to <paramref name="to"/>, keeping every constraint; a VM
     /// under <c>Root</c> never moves and the refusal says so.
     /// </summary>

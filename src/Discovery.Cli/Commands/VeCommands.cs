@@ -5,7 +5,7 @@ using Discovery.Client;
 
 namespace Discovery.Cli.Commands;
 
-/// <summary><c>ve create|deploy|ls|show|suspend|resume|stop|rm|relocate</c> and <c>vm ls|show|load</c>.</summary>
+/// <summary><c>ve create|deploy|ls|show|suspend|resume|start|stop|repair|rm|relocate</c> and <c>vm ls|show|load</c>.</summary>
 public static class VeCommands
 {
     public static IEnumerable<Command> Create(Func<ParseResult, CliContext> context)
@@ -89,6 +89,7 @@ public static class VeCommands
         ve.Subcommands.Add(Operation(context, "suspend", "Suspend every VM", (c, id, _, ct) => c.VirtualEnvironments.SuspendAsync(id, cancellationToken: ct)));
         ve.Subcommands.Add(Operation(context, "resume", "Resume every VM", (c, id, _, ct) => c.VirtualEnvironments.ResumeAsync(id, cancellationToken: ct)));
         ve.Subcommands.Add(Operation(context, "start", "Start the VMs of a stopped VE", (c, id, _, ct) => c.VirtualEnvironments.StartAsync(id, cancellationToken: ct)));
+        ve.Subcommands.Add(Operation(context, "repair", "Start again elsewhere each VM that failed with its node (and was not protected)", (c, id, _, ct) => c.VirtualEnvironments.RepairAsync(id, cancellationToken: ct)));
         ve.Subcommands.Add(Operation(context, "stop", "Stop every VM (--force: power off)", (c, id, force, ct) => c.VirtualEnvironments.StopAsync(id, force, cancellationToken: ct)));
 
         var removed = VeArgument();

@@ -168,6 +168,27 @@ public sealed class VeGrain(
             state is VmState.Stopped or VmState.Defined ? vm.StartAsync() : null));
 
     /// <inheritdoc />
+    public Task<VeInfo> RepairAsync(string requestId) => OnceAsync(requestId, "repair", async () =>
+    {
+        RequireSpec();
+        var failed = new List<(string Vm, string? Failure)>();
+        foreach (var vm in R.Nodes.Keys.Where(v => !R.AwaitingCapacity.ContainsKey(v)).ToList())
+        {
+            if (await Vm(vm).GetInfoAsync() is { State: VmState.Failed } info)
+                failed.Add((vm, info.Failure));
+        }
+        foreach (var (vm, failure) in failed)
+            R.AwaitingCapacity[vm] = $"started again by its tenant after it failed ({failure})";
+        if (failed.Count > 0)
+            await WriteRecordAsync();
+        // Also tries again now what was already waiting for capacity.
+        if (await RestartAwaitingAsync() is { } refusal)
+            throw new PlacementFailedException($"VE {Id}: {string.Join(", ", R.AwaitingCapacity.Keys)} found no node yet ({refusal}); "
+                + $"they wait for capacity and are tried again every {options.Value.RecoveryRetryInterval.TotalSeconds:0} s");
+        return await LocateAsync();
+    });
+
+    /// <inheritdoc />
     public Task<VeInfo> RelocateAsync(Locality to, string requestId, string? vm = null) => OnceAsync(requestId, "relocate", async () =>
     {
         ArgumentNullException.ThrowIfNull(to);
@@ -353,13 +374,14 @@ public sealed class VeGrain(
         await RestartAwaitingAsync();
     }
 
-    // Places the protected VMs that lost their node as a relocation would (every constraint, nearest the requester
+    // Places the VMs that lost their node (protected ones, and failed ones their tenant repairs) as a relocation would (every constraint, nearest the requester
     // first, the VE's other VMs where they are) and starts each on its new node. What finds no node stays in
-    // AwaitingCapacity, marked failed with the reason, and is tried again on a timer: never dropped.
-    private async Task RestartAwaitingAsync()
+    // AwaitingCapacity, marked failed with the reason, and is tried again on a timer: never dropped. Returns why when
+    // VMs are left waiting, else null.
+    private async Task<string?> RestartAwaitingAsync()
     {
         if (R.AwaitingCapacity.Count == 0 || R.Spec is not { } spec)
-            return;
+            return null;
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -369,7 +391,7 @@ public sealed class VeGrain(
                     await RestartEachAwaitingAsync(spec);
                     await KeepStandbysAsync(); // a promoted replica needs a new standby; a restarted one may share its site
                     await WatchProtectedAsync();
-                    break;
+                    return null;
                 }
                 catch (Exception e) when (e is InsufficientCapacityException or HypervisorException && attempt < options.Value.MaxReservationAttempts)
                 {
@@ -383,10 +405,11 @@ public sealed class VeGrain(
         }
         catch (Exception e) when (e is PlacementFailedException or InsufficientCapacityException or VmTransitionException or SiteUnavailableException or VeOperationException or PolicyViolationException or HypervisorException)
         {
-            logger.LogWarning("VE {Ve}: {Count} protected VM(s) wait for capacity: {Reason}", Id, R.AwaitingCapacity.Count, e.Message);
+            logger.LogWarning("VE {Ve}: {Count} VM(s) wait for capacity: {Reason}", Id, R.AwaitingCapacity.Count, e.Message);
             foreach (var (vm, why) in R.AwaitingCapacity)
                 await Vm(vm).ReportFailureAsync(R.Nodes[vm], $"{why}; waiting for capacity: {e.Message}");
             await ProgressAsync("recover", 0, R.AwaitingCapacity.Count, $"waiting for capacity: {e.Message}");
+            return e.Message;
         }
         finally
         {

@@ -21,7 +21,7 @@ public sealed class VeRecord
     /// <summary>The latest completed requests, oldest first, for idempotent retries.</summary>
     [Id(4)] public List<CompletedRequest> Requests { get; set; } = [];
 
-    /// <summary>Protected VMs whose node was lost and that no node could take yet, with why they need a node.</summary>
+    /// <summary>VMs to start again elsewhere (protected ones whose node was lost, failed ones their tenant repairs) that no node took yet, with why.</summary>
     [Id(5)] public Dictionary<string, string> AwaitingCapacity { get; set; } = new(StringComparer.Ordinal);
 }
 

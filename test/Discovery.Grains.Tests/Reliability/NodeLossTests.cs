@@ -125,4 +125,47 @@ public sealed class NodeLossTests(SiteClusterFixture fixture)
 
         Assert.Contains("only an in-process test host", refused.Message);
     }
+
+    // Node a failed on purpose: web (protected) runs again on b by itself, batch (unprotected) is left Failed.
+    private async Task<(string A, string B, IVeGrain Ve, IVmGrain Batch)> DegradedAsync()
+    {
+        var (a, b, ve) = await DeployAsync();
+        await fixture.Client.GetGrain<INodeGrain>(a).FailAsync();
+        await Eventually.HoldsAsync(async () => await ve.LocateAsync() is { Status: VeStatus.Degraded } info && info.Vm("web").State == VmState.Running,
+            "web to run again and batch to be Failed");
+        return (a, b, ve, fixture.Client.GetGrain<IVmGrain>($"ops-{_test}/shop/batch"));
+    }
+
+    [Fact]
+    public async Task Repairing_a_degraded_ve_starts_its_failed_unprotected_vm_again_on_another_node_once()
+    {
+        var (_, b, ve, batch) = await DegradedAsync();
+
+        var repaired = await ve.RepairAsync("r1");
+
+        Assert.Equal(VeStatus.Running, repaired.Status);
+        Assert.Equal((b, VmState.Running), (repaired.Vm("batch").Node, repaired.Vm("batch").State));
+        Assert.Equal(1, (await batch.GetInfoAsync()).Generation);
+        Assert.Contains($"ops-{_test}/shop/batch", (await fixture.Client.GetGrain<INodeGrain>(b).GetInfoAsync()).Vms ?? []);
+        Assert.Equal(VeStatus.Running, (await ve.RepairAsync("r1")).Status); // the same request again: done once
+        Assert.Equal(VeStatus.Running, (await ve.RepairAsync("r2")).Status); // nothing failed any more
+        Assert.Equal(1, (await batch.GetInfoAsync()).Generation);
+    }
+
+    [Fact]
+    public async Task A_repair_that_finds_no_node_says_why_and_the_vm_waits_until_one_is_back()
+    {
+        var (_, b, ve, batch) = await DegradedAsync();
+        var nodeB = fixture.Client.GetGrain<INodeGrain>(b);
+        await nodeB.SetStatusAsync(NodeStatus.Maintenance); // the only node left takes no new VM
+
+        var refused = await Assert.ThrowsAsync<PlacementFailedException>(() => ve.RepairAsync("r1"));
+
+        Assert.Contains("batch found no node yet", refused.Message);
+        Assert.Contains("they wait for capacity", refused.Message);
+        Assert.Equal(VmState.Failed, (await batch.GetInfoAsync()).State);
+        await nodeB.SetStatusAsync(NodeStatus.Up);
+        var repaired = await ve.RepairAsync("r2"); // tried again now, not only at the next retry
+        Assert.Equal((b, VmState.Running), (repaired.Vm("batch").Node, repaired.Vm("batch").State));
+    }
 }
