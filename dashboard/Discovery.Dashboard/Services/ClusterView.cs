@@ -103,6 +103,9 @@ public sealed class ClusterView(DiscoveryClient client, ConsoleUser? user)
     /// <summary>Resumes every VM of a VE.</summary>
     public Task<VeInfo> ResumeVeAsync(string ve) => As(() => Grains.GetGrain<IVeGrain>(ve).ResumeAsync(NewRequest()));
 
+    /// <summary>Starts again elsewhere the VMs of a VE that failed with their node and were not protected.</summary>
+    public Task<VeInfo> RepairVeAsync(string ve) => As(() => Grains.GetGrain<IVeGrain>(ve).RepairAsync(NewRequest()));
+
     /// <summary>Stops every VM of a VE.</summary>
     public Task<VeInfo> StopVeAsync(string ve, bool force) => As(() => Grains.GetGrain<IVeGrain>(ve).StopAsync(NewRequest(), force));
 
