@@ -171,12 +171,7 @@ public sealed class VeGrain(
     public Task<VeInfo> RepairAsync(string requestId) => OnceAsync(requestId, "repair", async () =>
     {
         RequireSpec();
-        var failed = new List<(string Vm, string? Failure)>();
-        foreach (var vm in R.Nodes.Keys.Where(v => !R.AwaitingCapacity.ContainsKey(v)).ToList())
-        {
-            if (await Vm(vm).GetInfoAsync() is { State: VmState.Failed } info)
-                failed.Add((vm, info.Failure));
-        }
+        var failed = await FailedAsync(R.Nodes.Keys.Where(v => !R.AwaitingCapacity.ContainsKey(v)).ToList());
         foreach (var (vm, failure) in failed)
             R.AwaitingCapacity[vm] = $"started again by its tenant after it failed ({failure})";
         if (failed.Count > 0)
@@ -204,24 +199,23 @@ public sealed class VeGrain(
         if (refusals.Count > 0)
             throw new VeOperationException($"VE {Id}: {string.Join("; ", refusals)}");
         // A failed VM (its node was lost, it was not protected) has nothing left to move: the others go, it stays.
-        var failed = (await Task.WhenAll(moving.Select(async m => (Vm: m, Info: await Vm(m).GetInfoAsync()))))
-            .Where(v => v.Info.State == VmState.Failed).ToList();
+        var failed = await FailedAsync(moving);
         if (failed.Count == moving.Count)
-            throw new VeOperationException($"VE {Id}: {string.Join("; ", failed.Select(f => $"{f.Vm} is Failed ({f.Info.Failure})"))}: a failed VM cannot move, only be deleted with its VE");
+            throw new VeOperationException($"VE {Id}: {string.Join("; ", failed.Select(f => $"{f.Vm} is Failed ({f.Failure})"))}: a failed VM cannot move, only be deleted with its VE");
         moving.RemoveAll(m => failed.Any(f => f.Vm == m));
 
         var requester = await ResolveAsync(to);
-        var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
+        var current = Placement();
         var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, moving), requester, to.MaxRttMs), spec);
         var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
-        foreach (var (name, candidate) in plan.Where(p => p.Value.Host.Node != R.Nodes[p.Key]))
-            await RequirePolicyAsync("relocate", name, candidate.Host.Node, templates[name].Image);
+        var moves = MovesOf(spec, plan);
+        foreach (var name in moves)
+            await RequirePolicyAsync("relocate", name, plan[name].Host.Node, templates[name].Image);
         var moved = new List<(string Vm, string From)>();
         string? target = null;
         try
         {
-            // In the spec's order, as the progress reports them.
-            foreach (var name in spec.Instances().Select(i => i.Vm).Where(v => plan.TryGetValue(v, out var c) && c.Host.Node != R.Nodes[v]))
+            foreach (var name in moves)
             {
                 var from = R.Nodes[name];
                 target = plan[name].Host.Node;
@@ -274,11 +268,11 @@ public sealed class VeGrain(
         logger.LogWarning("VE {Ve}: {Stuck}; finishing the relocation without {Avoid}", Id, string.Join("; ", stuck), string.Join(", ", avoid));
         try
         {
-            var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
+            var current = Placement();
             var avoiding = spec with { Constraints = [.. spec.AllConstraints, new Ban([.. moving], [.. avoid])] };
             var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, moving), requester, to.MaxRttMs), avoiding);
             var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
-            foreach (var name in spec.Instances().Select(i => i.Vm).Where(v => plan.TryGetValue(v, out var c) && c.Host.Node != R.Nodes[v]))
+            foreach (var name in MovesOf(spec, plan))
             {
                 var target = plan[name].Host.Node;
                 await RequirePolicyAsync("relocate", name, target, templates[name].Image);
@@ -291,7 +285,7 @@ public sealed class VeGrain(
         {
             await FollowVmsAsync(moving);
             await WriteRecordAsync();
-            var breaches = spec.Breaches(R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value)));
+            var breaches = spec.Breaches(Placement());
             logger.LogError("VE {Ve}: relocation could be neither undone nor finished ({Reason}); it breaks: {Breaches}", Id, e.Message, string.Join("; ", breaches));
             throw new PlacementFailedException($"VE {Id}: relocation failed ({failure.Message}); {string.Join("; ", stuck)}; "
                 + $"finishing it failed too ({e.Message}). The VMs stay where they are ({string.Join(", ", moving.Select(v => $"{v} on {R.Nodes[v]}"))})"
@@ -374,8 +368,8 @@ public sealed class VeGrain(
         await RestartAwaitingAsync();
     }
 
-    // Places the VMs that lost their node (protected ones, and failed ones their tenant repairs) as a relocation would (every constraint, nearest the requester
-    // first, the VE's other VMs where they are) and starts each on its new node. What finds no node stays in
+    // Places the VMs that lost their node (protected ones, and failed ones their tenant repairs) as a relocation would
+    // (every constraint, nearest the requester first, the VE's other VMs where they are) and starts each on its new node. What finds no node stays in
     // AwaitingCapacity, marked failed with the reason, and is tried again on a timer: never dropped. Returns why when
     // VMs are left waiting, else null.
     private async Task<string?> RestartAwaitingAsync()
@@ -446,7 +440,7 @@ public sealed class VeGrain(
         var requester = R.Requester ?? Requester.AtNode(R.Nodes[waiting[0]]);
         if (requester.Node is not null && !topology.SitesUp().Contains(requester.Site))
             requester = new Requester(requester.Site);
-        var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
+        var current = Placement();
         var avoiding = _unusableTargets.Count == 0 ? spec : spec with { Constraints = [.. spec.AllConstraints, new Ban(waiting, [.. _unusableTargets])] };
         var plan = await WithinPoliciesAsync(steered => PlanAsync(PlacementProblem.For(steered, current, waiting), requester, null), avoiding);
         var templates = spec.Instances().ToDictionary(i => i.Vm, i => i.Template);
@@ -497,7 +491,7 @@ public sealed class VeGrain(
     {
         if (R.Spec is not { } spec)
             return;
-        var current = R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value)); // choosing standbys moves no VM
+        var current = Placement(); // choosing standbys moves no VM
         foreach (var (vm, template) in spec.Instances().Where(i => i.Template.Ha == HaMode.Replica && R.Nodes.ContainsKey(i.Vm) && !R.AwaitingCapacity.ContainsKey(i.Vm)))
         {
             var site = NodeId.Parse(R.Nodes[vm]).Site;
@@ -911,6 +905,18 @@ public sealed class VeGrain(
 
     private VeSpec RequireSpec() =>
         R.Spec ?? throw new VeOperationException($"VE {Id} is not configured; configure it with a spec first");
+
+    // Where the VE's record places each VM, as placement and constraints see it.
+    private Dictionary<string, PlacementHost> Placement() => R.Nodes.ToDictionary(n => n.Key, n => Host(n.Value));
+
+    // The VMs a plan puts on another node than they are on, in the spec's order (as the progress reports them).
+    private List<string> MovesOf(VeSpec spec, IReadOnlyDictionary<string, Candidate> plan) =>
+        spec.Instances().Select(i => i.Vm).Where(v => plan.TryGetValue(v, out var c) && c.Host.Node != R.Nodes[v]).ToList();
+
+    // Those of the VMs whose own record says Failed (their node was lost and they were not protected), with why.
+    private async Task<List<(string Vm, string? Failure)>> FailedAsync(IEnumerable<string> vms) =>
+        (await Task.WhenAll(vms.Select(async vm => (Vm: vm, Info: await Vm(vm).GetInfoAsync()))))
+            .Where(v => v.Info.State == VmState.Failed).Select(v => (v.Vm, v.Info.Failure)).ToList();
 
     private PlacementHost Host(string node)
     {

@@ -119,13 +119,13 @@ public sealed class VmGrain(
         return Info();
     }
 
-    // The VM runs on the target now; a source that fails to release its reservation is fixed by reconciliation,
-    // never by moving the VM back.
-    private async Task ReleaseAsync(INodeGrain source, string node)
+    // Gives back the reservation a node holds for this VM, which no longer runs there (the source of a move, the target
+    // of one that failed). A node that fails to release it is fixed by its reconciliation, never by moving the VM.
+    private async Task ReleaseAsync(INodeGrain holder, string node)
     {
         try
         {
-            await source.EvictAsync(Id.Value);
+            await holder.EvictAsync(Id.Value);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
