@@ -140,14 +140,18 @@ public sealed class VmGrain(
             return;
         await SettleInterruptedMigrationAsync();
         Require(VmOperation.Delete);
-        if (R.Node is { } node)
-            await Node(node).EvictAsync(Id.Value);
-        if (R.Standby is { } standby)
-            await Node(standby).EvictAsync(Id.Value);
-        var (site, from, snapshot) = (SiteOfNode(), R.State, R.Snapshot);
-        if (R.Protected && R.Node is { } watched)
-            await TellWatcherAsync(watched, w => w.StopAsync(R.Generation));
+        var (node, standby, site, from, snapshot, watched, generation) =
+            (R.Node, R.Standby, SiteOfNode(), R.State, R.Snapshot, R.Protected ? R.Node : null, R.Generation);
+        // The record goes first: a reservation left behind by a node that cannot release it now is fenced by that
+        // node (a VM without a record), while a record left behind by a failed write would name a node that no longer
+        // holds the VM (chaos suite: released, then the database restarted before the record was cleared).
         await record.ClearStateAsync();
+        if (node is not null)
+            await ReleaseAsync(Node(node), node);
+        if (standby is not null)
+            await ReleaseAsync(Node(standby), standby);
+        if (watched is not null)
+            await TellWatcherAsync(watched, w => w.StopAsync(generation));
         if (snapshot is not null)
             await DeleteSnapshotAsync(snapshot.Image);
         await this.PublishAsync(new VmStateChanged(site, time.GetUtcNow(), Id.Value, null, from, VmState.None, "deleted"), logger);
