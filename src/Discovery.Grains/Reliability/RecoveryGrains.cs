@@ -62,7 +62,10 @@ public interface IVmWatcherGrain : IGrainWithStringKey
     [OneWay]
     Task WatchAsync(long generation);
 
-    /// <summary>Stops watching, unless it watches a newer generation than <paramref name="generation"/> since.</summary>
+    /// <summary>
+    /// Stops watching, unless it watches a newer generation than <paramref name="generation"/> since, or the VM's record
+    /// still has the VM on the key's node (a stop that came late, from an earlier stay there).
+    /// </summary>
     [OneWay]
     Task StopAsync(long generation);
 

@@ -76,7 +76,24 @@ public sealed class VmWatcherGrain(
     }
 
     /// <inheritdoc />
-    public Task StopAsync(long generation) => R.Generation is { } watched && watched > generation ? Task.CompletedTask : RetireAsync();
+    public async Task StopAsync(long generation)
+    {
+        if (R.Generation is { } watched && watched > generation)
+            return;
+        // Stops are one-way and may come late: one from an earlier stay of the VM on this node must not end the watch
+        // of its stay now (moves keep the generation). The VM's record decides; unanswered, the next look does.
+        if (R.Generation is not null)
+        {
+            var info = await RecordOfVmAsync();
+            if (info is null || !Elsewhere(info))
+            {
+                logger.LogInformation("Watcher of {Vm} on {Node}: told to stop, but the VM's record {Why}; it keeps watching",
+                    Key.Vm, Key.Node, info is null ? "did not answer" : "has it here");
+                return;
+            }
+        }
+        await RetireAsync();
+    }
 
     /// <inheritdoc />
     public Task<VmWatchInfo?> GetWatchAsync() => Task.FromResult(R.Generation is { } generation
@@ -124,19 +141,9 @@ public sealed class VmWatcherGrain(
             _reminderSet = await this.TryEnsureAsync(Reminder, ReminderPeriod, logger);
         var (node, vm) = Key;
         var grain = GrainFactory.GetGrain<IVmGrain>(vm);
-        VmInfo info;
-        try
-        {
-            info = await grain.GetInfoAsync().WaitAsync(O.CallTimeout);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The VM's own grain does not answer (busy with a long operation, its silo dying): that says nothing
-            // about its node.
-            logger.LogDebug("Watcher of {Vm} on {Node}: its record did not answer: {Reason}", vm, node, e.Message);
+        if (await RecordOfVmAsync() is not { } info)
             return;
-        }
-        if (info.State == VmState.None || info.Node != node)
+        if (Elsewhere(info))
         {
             // Deleted, or moved to another node, whose watcher it told.
             logger.LogInformation("VM {Vm} is not on {Node} any more ({State} on {Where}); its watcher there stops", vm, node, info.State, info.Node ?? "no node");
@@ -163,6 +170,24 @@ public sealed class VmWatcherGrain(
         if (await LossAsync(node, VmId.Parse(vm).DomainName) is { } loss)
             await ReportAsync(grain, node, generation, loss.Cause, loss.Reason);
     }
+
+    // The VM's record; null when its grain does not answer in time (busy with a long operation, its silo dying), which
+    // says nothing about its node.
+    private async Task<VmInfo?> RecordOfVmAsync()
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IVmGrain>(Key.Vm).GetInfoAsync().WaitAsync(O.CallTimeout);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogDebug("Watcher of {Vm} on {Node}: its record did not answer: {Reason}", Key.Vm, Key.Node, e.Message);
+            return null;
+        }
+    }
+
+    // Deleted, or on another node (whose watcher it told).
+    private bool Elsewhere(VmInfo info) => info.State == VmState.None || info.Node != Key.Node;
 
     // Why the VM is lost on its node, or null while it is not (or not yet).
     private async Task<(string Cause, string Reason)?> LossAsync(string node, string domain)

@@ -15,10 +15,17 @@ public sealed class WatchOptions
     /// <summary>How long one question to the node agent or to the VM may take before it counts as unanswered.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often a protected VM asks the watcher of its node whether it watches it, and tells it again if not (the
+    /// messages that tell a watcher are one-way: one may be lost with a silo, or overtaken by another).
+    /// </summary>
+    public TimeSpan CheckEvery { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Null when every value is usable, else which key is wrong (relative to the section) and why.</summary>
     public string? Validate() =>
         Interval <= TimeSpan.Zero ? $"Interval must be positive (got {Interval})"
         : UnreachableFor <= TimeSpan.Zero ? $"UnreachableFor must be positive (got {UnreachableFor})"
         : CallTimeout <= TimeSpan.Zero ? $"CallTimeout must be positive (got {CallTimeout})"
+        : CheckEvery <= TimeSpan.Zero ? $"CheckEvery must be positive (got {CheckEvery})"
         : null;
 }

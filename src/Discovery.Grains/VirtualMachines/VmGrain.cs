@@ -6,6 +6,7 @@ using Discovery.Grains.Diagnostics;
 using Discovery.Grains.Events;
 using Discovery.Grains.Reliability;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Discovery.Grains.VirtualMachines;
 
@@ -15,6 +16,7 @@ namespace Discovery.Grains.VirtualMachines;
 /// </summary>
 public sealed class VmGrain(
     [PersistentState("vm", StorageNames.State)] IPersistentState<VmRecord> record,
+    IOptions<WatchOptions> watchOptions,
     TimeProvider time,
     ILogger<VmGrain> logger) : Grain, IVmGrain, IVmRecoveryGrain
 {
@@ -290,6 +292,7 @@ public sealed class VmGrain(
     // one that was not told it should stop finds the VM gone from its node on its next look.
     private async Task KeepWatchedAsync()
     {
+        CheckWatchedLater();
         if (!R.Protected)
             return;
         (string Node, long Generation)? now = R.State != VmState.None && R.Node is { } node ? (node, R.Generation) : null;
@@ -299,6 +302,47 @@ public sealed class VmGrain(
             await TellWatcherAsync(before.Node, w => w.StopAsync(before.Generation));
         if (now is not { } watch || await TellWatcherAsync(watch.Node, w => w.WatchAsync(watch.Generation)))
             _watched = now;
+    }
+
+    private IGrainTimer? _watchCheck;
+
+    // While protected and defined, the VM asks its watcher now and then whether it watches it: what tells a watcher is
+    // one-way, and may be lost with a silo or overtaken (chaos suite: a watcher found watching nothing, its VM back on
+    // its node after two moves). A lost watcher is told again within CheckEvery.
+    private void CheckWatchedLater()
+    {
+        if (R.Protected && R.State != VmState.None)
+        {
+            var every = watchOptions.Value.CheckEvery;
+            _watchCheck ??= this.RegisterGrainTimer(CheckWatchedAsync, new GrainTimerCreationOptions(every, every) { KeepAlive = true });
+            return;
+        }
+        _watchCheck?.Dispose();
+        _watchCheck = null;
+    }
+
+    private async Task CheckWatchedAsync()
+    {
+        if (!R.Protected || R.State == VmState.None || R.Node is not { } node)
+            return;
+        VmWatchInfo? watch;
+        try
+        {
+            // Answered between the watcher's own calls (it may be waiting on this VM).
+            watch = await GrainFactory.GetGrain<IVmWatcherGrain>(VmWatcherKeys.Of(node, Id.Value)).GetWatchAsync()
+                .WaitAsync(watchOptions.Value.CallTimeout);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogDebug("VM {Vm}: its watcher on {Node} did not answer: {Reason}", Id, node, e.Message);
+            return;
+        }
+        if (watch?.Generation == R.Generation)
+            return;
+        logger.LogWarning("VM {Vm}: its watcher on {Node} watches {Watched}, not generation {Generation}; telling it again",
+            Id, node, watch is null ? "nothing" : $"generation {watch.Generation}", R.Generation);
+        _watched = null;
+        await KeepWatchedAsync();
     }
 
     // A watcher out of reach (no silo up to place it) never fails the VM's operation: it is told again later.

@@ -27,6 +27,7 @@ public static class SiloCommandLine
         ["--reconcile-every"] = "Discovery:Hypervisor:ReconcileInterval",
         ["--watch-every"] = "Discovery:Watch:Interval",
         ["--watch-unreachable-for"] = "Discovery:Watch:UnreachableFor",
+        ["--watch-check-every"] = "Discovery:Watch:CheckEvery",
         ["--probe"] = "Discovery:Locality:Probe",
         ["--rtt-matrix"] = "Discovery:Locality:Matrix",
         ["--scheduling"] = "Discovery:Scheduling:Enabled",
@@ -85,6 +86,7 @@ public static class SiloCommandLine
           --reconcile-every T      how often node agents check their hypervisor (default: 00:00:30)
           --watch-every T          how often each protected VM's watcher asks its node's agent (default: 00:00:05)
           --watch-unreachable-for T  how long an agent may not answer before its protected VMs restart elsewhere (default: 00:00:30)
+          --watch-check-every T    how often each protected VM asks its watcher whether it watches it (default: 00:00:30)
           --probe KIND             where RTT samples come from: geography (emulated, default), matrix or tcp (real)
           --rtt-matrix FILE        the RTT matrix for --probe matrix (n lines of n numbers, ms)
         Every option is also a configuration key (appsettings.json, or environment: Discovery__Site=paris).

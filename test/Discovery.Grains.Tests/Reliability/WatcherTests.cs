@@ -8,6 +8,8 @@ using Discovery.Testing;
 using Discovery.Testing.Cluster;
 using Discovery.Testing.Events;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
+using Orleans.Storage;
 using Xunit;
 
 namespace Discovery.Grains.Tests.Reliability;
@@ -66,6 +68,41 @@ public sealed class WatcherTests(WatcherFixture fixture) : IClassFixture<Watcher
         await ve.DeleteAsync("x1");
 
         await Eventually.HoldsAsync(async () => await Watcher(b, "web").GetWatchAsync() is null, $"the watcher on {b} to stop");
+    }
+
+    [Fact]
+    public async Task A_stop_that_comes_after_the_vm_came_back_to_its_node_does_not_end_the_watch()
+    {
+        var (a, _) = await DeployWatchedAsync();
+        var before = await Watcher(a, "web").GetWatchAsync();
+
+        // What a stop sent when web left a, overtaken by the watch sent when it came back, looks like to the watcher.
+        await Watcher(a, "web").StopAsync(0);
+
+        // Longer than the VM's check on its watcher (every 2 s), which would have told a watch that ended again.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var after = await Watcher(a, "web").GetWatchAsync();
+        Assert.NotNull(after);
+        Assert.Equal((0L, before!.Since), (after.Generation, after.Since)); // the same watch, never ended
+    }
+
+    [Fact]
+    public async Task A_protected_vm_whose_watcher_lost_its_watch_tells_it_again()
+    {
+        var (a, _) = await DeployWatchedAsync();
+        var watcher = Watcher(a, "web");
+        var lost = await watcher.GetWatchAsync();
+
+        // A watcher that never heard of web (its watch lost with a silo): no record, its activation gone.
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.State);
+        var stored = new GrainState<VmWatchRecord>();
+        await storage.ReadStateAsync("watch", watcher.GetGrainId(), stored);
+        await storage.ClearStateAsync("watch", watcher.GetGrainId(), stored);
+        await watcher.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await Eventually.HoldsAsync(async () => await watcher.GetWatchAsync() is null, $"the watcher on {a} to have forgotten web");
+
+        await Eventually.HoldsAsync(async () => await watcher.GetWatchAsync() is { Generation: 0 } watch && watch.Since > lost!.Since,
+            $"web to tell its watcher on {a} again");
     }
 
     [Fact]

@@ -155,6 +155,7 @@ public sealed class LaunchPlannerTests
     {
         Assert.Equal("Discovery:Watch: Interval must be positive (got 00:00:00)", Problem([.. FreePortArgs(), "--watch-every", "00:00:00"]));
         Assert.Contains("UnreachableFor must be positive", Problem([.. FreePortArgs(), "--watch-unreachable-for", "-00:00:01"]));
+        Assert.Contains("CheckEvery must be positive", Problem([.. FreePortArgs(), "--watch-check-every", "00:00:00"]));
     }
 
     [Fact]

@@ -61,8 +61,10 @@ public class SiteClusterFixture : IAsyncLifetime
             // Three silos share two cores with every test's agents: tolerate slow probes rather than declare a busy
             // silo dead (a killed one is still found within seconds).
             silo.Configure<ClusterMembershipOptions>(m => (m.ProbeTimeout, m.NumMissedProbesLimit) = (TimeSpan.FromSeconds(3), 3));
-            // Watchers of protected VMs look every half second, and give an unanswering agent 3 s.
-            silo.Services.Configure<Discovery.Grains.Reliability.WatchOptions>(o => (o.Interval, o.UnreachableFor) = (TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(3)));
+            // Watchers of protected VMs look every half second, and give an unanswering agent 3 s; VMs check on their
+            // watcher every 2 s.
+            silo.Services.Configure<Discovery.Grains.Reliability.WatchOptions>(o => (o.Interval, o.UnreachableFor, o.CheckEvery) =
+                (TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2)));
             ConfigureSilo(site, silo);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(DiscoveryStreams.Provider));
