@@ -1,6 +1,7 @@
 using Discovery.Abstractions.Coordinates;
 using Discovery.Abstractions.Environments.Constraints;
 using Discovery.Abstractions.Nodes;
+using Discovery.Abstractions.Placement;
 using Discovery.Abstractions.Sites;
 using Discovery.Grains.Sites;
 using Discovery.Placement;
@@ -18,9 +19,19 @@ public sealed class NearestNodes(IGrainFactory grains, SiteTopology topology, La
     /// <summary>The requester's network coordinate (its node's, or its site's centroid) when it is trustworthy, else null.</summary>
     public async Task<NodeCoordinate?> TrustedCoordinateOfAsync(Requester requester)
     {
-        var coordinate = requester.Node is { } node
-            ? (await grains.GetGrain<INodeLocalityGrain>(node).GetCoordinateAsync()).Coordinate
-            : await grains.GetGrain<ISiteGrain>(requester.Site).GetCoordinateAsync();
+        NodeCoordinate? coordinate;
+        try
+        {
+            coordinate = requester.Node is { } node
+                ? (await grains.GetGrain<INodeLocalityGrain>(node).GetCoordinateAsync()).Coordinate
+                : await grains.GetGrain<ISiteGrain>(requester.Site).GetCoordinateAsync();
+        }
+        catch (Exception e) when (requester.Node is not null && e.GetBaseException() is SiteUnavailableException)
+        {
+            // The node's site has no silo up, so its agent cannot answer (chaos suite: a recovery near a node whose
+            // silo had just died waited a whole retry interval); its site's registry, kept on the nearest site, can.
+            coordinate = await grains.GetGrain<ISiteGrain>(requester.Site).GetCoordinateAsync();
+        }
         return coordinate is { } c && c.Error <= options.Value.TrustedCoordinateError ? c : null;
     }
 

@@ -95,6 +95,24 @@ public sealed class SiloDeathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_ve_placed_near_a_node_whose_site_has_no_silo_up_goes_to_the_nearest_site_up()
+    {
+        var client = _cluster.Client;
+        foreach (var node in new[] { "lyon/near-a", "paris/near-b", "rennes/near-c" })
+            await client.GetGrain<INodeGrain>(node).RegisterAsync(new NodeSpec(4, 4096));
+        await _cluster.Cluster.KillSiloAsync(_cluster.Cluster.Silos.Single(s => _cluster.SiteOfSilo[s.Name] == "lyon"));
+        await Eventually.HoldsAsync(async () => (await client.GetGrain<Abstractions.Sites.ISiteGrain>("lyon").GetLoadsAsync()).All(l => l.Status != NodeStatus.Up),
+            "lyon's nodes to be known unreachable", TimeSpan.FromSeconds(60));
+        var ve = client.GetGrain<IVeGrain>("ops/near-dead");
+        await ve.ConfigureAsync(new VeSpec([new VmTemplate("web", 1, 512)]), "c1");
+
+        // Its agent cannot answer for its coordinate: its site's location stands in for it.
+        var deployed = await ve.DeployAsync("d1", Locality.NearNode("lyon/near-a"));
+
+        Assert.Equal("paris/near-b", deployed.Vms.Single().Node); // paris is about 390 km from lyon, rennes 560
+    }
+
+    [Fact]
     public async Task A_node_destroys_its_copy_of_a_vm_whose_record_says_it_runs_elsewhere()
     {
         var client = _cluster.Client;
