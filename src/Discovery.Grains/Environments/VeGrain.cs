@@ -387,11 +387,13 @@ public sealed class VeGrain(
                     await WatchProtectedAsync();
                     return null;
                 }
-                catch (Exception e) when (e is InsufficientCapacityException or HypervisorException && attempt < options.Value.MaxReservationAttempts)
+                catch (Exception e) when (e is InsufficientCapacityException or HypervisorException or SiteUnavailableException
+                                          && attempt < options.Value.MaxReservationAttempts)
                 {
                     // The node was fuller than its site said (its refusal refreshed the site's view), or its hypervisor
-                    // does not answer (that node is avoided for this recovery): plan again now rather than a whole
-                    // RecoveryRetryInterval later (chaos suite: a VM waited 30 s on a stale view).
+                    // does not answer, or its site's silo has just died (that node is avoided for this recovery): plan
+                    // again now rather than a whole RecoveryRetryInterval later (chaos suite: a VM waited 30 s on a
+                    // stale view).
                     logger.LogInformation("VE {Ve}: restart attempt {Attempt} refused ({Reason}); planning again", Id, attempt, e.Message);
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
                 }
@@ -452,10 +454,11 @@ public sealed class VeGrain(
             {
                 await RestartOneAsync(vm, plan[vm].Host.Node, waiting);
             }
-            catch (HypervisorException)
+            catch (Exception e) when (e is HypervisorException or SiteUnavailableException)
             {
                 // A node whose hypervisor does not answer, though its agent has not declared it lost yet (a watcher
-                // found it first): the next plan of this recovery avoids it.
+                // found it first), or whose site's silo died before the site list said so: the next plan of this
+                // recovery avoids it.
                 _unusableTargets.Add(plan[vm].Host.Node);
                 throw;
             }
