@@ -1,5 +1,6 @@
 using Discovery.Abstractions.Coordinates;
 using Discovery.Abstractions.Nodes;
+using Discovery.Abstractions.Placement;
 using Discovery.Abstractions.Sites;
 using Discovery.Grains.Sites;
 using Discovery.Network.Coordinates;
@@ -28,14 +29,29 @@ public sealed class LocalityGrain(SiteTopology topology) : Grain, ILocalityGrain
             return new NearestResult([], 0);
         var sites = query.Sites?.ToHashSet();
         var excluded = query.Target.Node;
+        // A node whose site has no silo up cannot answer: the search goes on without it, and does not return it (chaos
+        // suite: a restart planned while a site's silo had just died failed its whole search).
+        var unreachable = new HashSet<string>();
+        async Task<IReadOnlyList<PeerCoordinate<string>>> AskAsync(string node, IReadOnlyList<PeerCoordinate<string>> view)
+        {
+            try
+            {
+                var answer = await GrainFactory.GetGrain<INodeLocalityGrain>(node)
+                    .AnswerAsync(view.Select(v => new PeerView(v.Peer, v.Coordinate.ToWire())).ToList(), target);
+                return answer.Select(p => new PeerCoordinate<string>(p.Node, p.Coordinate.ToNetwork())).ToList();
+            }
+            catch (Exception e) when (e.GetBaseException() is SiteUnavailableException)
+            {
+                unreachable.Add(node);
+                return [];
+            }
+        }
         var result = await new SpiralSearch<string>().FindAsync(
             new PeerCoordinate<string>(start.Node, start.Coordinate.ToNetwork()),
             target.ToNetwork(),
             query.K,
-            async (node, view) => (await GrainFactory.GetGrain<INodeLocalityGrain>(node)
-                    .AnswerAsync(view.Select(v => new PeerView(v.Peer, v.Coordinate.ToWire())).ToList(), target))
-                .Select(p => new PeerCoordinate<string>(p.Node, p.Coordinate.ToNetwork())).ToList(),
-            node => node != excluded && (sites is null || sites.Contains(NodeId.Parse(node).Site)));
+            AskAsync,
+            node => node != excluded && !unreachable.Contains(node) && (sites is null || sites.Contains(NodeId.Parse(node).Site)));
         var nodes = result.Nearest.Select(p => new NearNode(p.Peer, p.Coordinate.ToWire(), p.Coordinate.EstimateRttMs(target.ToNetwork()))).ToList();
         return new NearestResult(nodes, result.Messages);
     }
@@ -62,8 +78,15 @@ public sealed class LocalityGrain(SiteTopology topology) : Grain, ILocalityGrain
             // Any node will do as a start; one of this silo's site is the cheapest to ask.
             foreach (var candidate in topology.SitesUp().OrderBy(s => s == topology.LocalSite ? 0 : 1))
             {
-                if (await AnyNodeOfAsync(candidate) is { } any)
-                    return (any, coordinate);
+                try
+                {
+                    if (await AnyNodeOfAsync(candidate) is { } any)
+                        return (any, coordinate);
+                }
+                catch (Exception e) when (e.GetBaseException() is SiteUnavailableException)
+                {
+                    // Its silo died since the site list was read: another site's node starts the search.
+                }
             }
             return (null, coordinate);
         }

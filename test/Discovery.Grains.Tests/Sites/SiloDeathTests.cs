@@ -113,6 +113,30 @@ public sealed class SiloDeathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_spiral_search_goes_on_without_the_nodes_of_a_site_whose_silo_died()
+    {
+        var client = _cluster.Client;
+        var nodes = SiteClusterFixture.Sites.SelectMany(site => Enumerable.Range(1, 2).Select(i => $"{site}/spiral-{i}")).ToList();
+        foreach (var node in nodes)
+            await client.GetGrain<INodeGrain>(node).RegisterAsync(new NodeSpec(4, 4096));
+        var locality = client.GetGrain<Abstractions.Coordinates.ILocalityGrain>(0);
+        var point = (await client.GetGrain<Abstractions.Coordinates.INodeLocalityGrain>("lyon/spiral-1").GetCoordinateAsync()).Coordinate;
+        await Eventually.HoldsAsync(async () =>
+        {
+            point = (await client.GetGrain<Abstractions.Coordinates.INodeLocalityGrain>("lyon/spiral-1").GetCoordinateAsync()).Coordinate;
+            var all = await locality.NearestAsync(new Abstractions.Coordinates.NearestQuery(Abstractions.Coordinates.NearestTarget.OfCoordinate(point), K: 6));
+            return all.Nodes.Count == 6 && all.Nodes.Take(2).All(n => n.Node.StartsWith("lyon/"));
+        }, "the search to find every node, lyon's nearest lyon/spiral-1", TimeSpan.FromSeconds(90));
+
+        await _cluster.Cluster.KillSiloAsync(_cluster.Cluster.Silos.Single(s => _cluster.SiteOfSilo[s.Name] == "lyon"));
+
+        // The nodes nearest lyon's spot cannot answer any more: the search walks past them to the nearest that can.
+        var found = await locality.NearestAsync(new Abstractions.Coordinates.NearestQuery(Abstractions.Coordinates.NearestTarget.OfCoordinate(point), K: 4));
+        Assert.Equal(4, found.Nodes.Count);
+        Assert.All(found.Nodes, n => Assert.NotEqual("lyon", NodeId.Parse(n.Node).Site));
+    }
+
+    [Fact]
     public async Task A_node_destroys_its_copy_of_a_vm_whose_record_says_it_runs_elsewhere()
     {
         var client = _cluster.Client;
