@@ -57,7 +57,9 @@ public sealed class LoadSheddingTests(SheddingClusterFixture fixture) : IClassFi
         var grain = fixture.Client.GetGrain<IHoldGrain>(_test);
         // Active first: calls that wait for an activation are not queued on it yet, and may run in any order.
         await grain.HoldAsync(TimeSpan.Zero);
-        var holding = grain.HoldAsync(TimeSpan.FromSeconds(3));
+        var holding = grain.HoldAsync(TimeSpan.FromSeconds(5));
+        // Held before the burst is sent (CI: a burst that overtook the hold ran through an idle grain).
+        await Eventually.HoldsAsync(grain.IsHoldingAsync, "the grain to be held");
         var burst = Enumerable.Range(0, 30).Select(_ => Outcome(grain.HoldAsync(TimeSpan.Zero))).ToList();
 
         // The refused calls answer while the grain is still held: they did not wait for it.
