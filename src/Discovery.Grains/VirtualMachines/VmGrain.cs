@@ -329,8 +329,7 @@ public sealed class VmGrain(
         try
         {
             // Answered between the watcher's own calls (it may be waiting on this VM).
-            watch = await GrainFactory.GetGrain<IVmWatcherGrain>(VmWatcherKeys.Of(node, Id.Value)).GetWatchAsync()
-                .WaitAsync(watchOptions.Value.CallTimeout);
+            watch = await Watcher(node).GetWatchAsync().WaitAsync(watchOptions.Value.CallTimeout);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -345,12 +344,14 @@ public sealed class VmGrain(
         await KeepWatchedAsync();
     }
 
+    private IVmWatcherGrain Watcher(string node) => GrainFactory.GetGrain<IVmWatcherGrain>(VmWatcherKeys.Of(node, Id.Value));
+
     // A watcher out of reach (no silo up to place it) never fails the VM's operation: it is told again later.
     private async Task<bool> TellWatcherAsync(string node, Func<IVmWatcherGrain, Task> tell)
     {
         try
         {
-            await tell(GrainFactory.GetGrain<IVmWatcherGrain>(VmWatcherKeys.Of(node, Id.Value)));
+            await tell(Watcher(node));
             return true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
